@@ -1,0 +1,278 @@
+//! Command-line arguments (clap derive) and their resolution into a [`Config`].
+//!
+//! Bin-only: the library never sees these types. Parsing happens in two steps:
+//! clap fills [`Args`], then [`Args::into_config`] loads the lexicon, checks
+//! cross-flag rules and resolves defaults.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context as _};
+use clap::{Parser, Subcommand, ValueEnum};
+use roletag::report::Format;
+use roletag::walk::WalkOptions;
+use roletag::{Lexicon, Thresholds};
+
+/// Tag job postings as CIO-like (inward: internal IT, enterprise systems, cost)
+/// or CTO-like (outward: products, engineering, customers, revenue), blended or
+/// unclassified, and show the evidence.
+#[derive(Debug, Parser)]
+#[command(name = "roletag", version, max_term_width = 100)]
+pub(crate) struct Args {
+    /// Lexicon file (TOML) to use instead of the embedded default.
+    #[arg(long, global = true, value_name = "PATH")]
+    lexicon: Option<PathBuf>,
+
+    /// |score| at or below this is `blended` [default: the lexicon's, else 0.2].
+    #[arg(long, global = true, value_name = "F", allow_negative_numbers = true)]
+    blend_margin: Option<f64>,
+
+    /// Total evidence weight below this is `unclassified` [default: the lexicon's, else 4.0].
+    #[arg(long, global = true, value_name = "F", allow_negative_numbers = true)]
+    min_evidence: Option<f64>,
+
+    /// When to colour output.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+
+    /// No progress bar and no summary on stderr.
+    #[arg(short, long, global = true)]
+    quiet: bool,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Tag one or more posting files and show why (`-` reads standard input).
+    Tag {
+        /// Posting files; `-` (or none) reads one posting from standard input.
+        #[arg(value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Output format (`json`: one JSON object per posting per line).
+        #[arg(long, value_enum, default_value_t = TagFormat::Long)]
+        format: TagFormat,
+        /// Evidence terms shown per posting in human formats.
+        #[arg(long, default_value_t = 8, value_name = "N")]
+        top: usize,
+    },
+    /// Tag every posting under folders, in parallel, into one report.
+    Scan(ScanArgs),
+    /// Show, check or list a lexicon (the embedded default, or `--lexicon`).
+    Lexicon {
+        #[command(subcommand)]
+        action: Option<LexiconAction>,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+struct ScanArgs {
+    /// Files and folders to scan (folders recursively).
+    #[arg(value_name = "PATH", default_value = ".")]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScanFormat::Table)]
+    format: ScanFormat,
+    /// Write the report here (via a temporary file renamed at the end) instead of stdout.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Worker threads [default: one per core].
+    #[arg(short = 'j', long, value_name = "N")]
+    threads: Option<usize>,
+    /// Include or exclude files by glob (`*.txt`, `!drafts/**`); repeatable.
+    #[arg(short, long = "glob", value_name = "GLOB")]
+    globs: Vec<String>,
+    /// Also scan hidden files and folders.
+    #[arg(long)]
+    hidden: bool,
+    /// Follow symbolic links.
+    #[arg(short = 'L', long)]
+    follow: bool,
+    /// Descend at most this many levels below each PATH.
+    #[arg(long, value_name = "N")]
+    max_depth: Option<usize>,
+    /// Print the files that would be scanned, and stop.
+    #[arg(long)]
+    files: bool,
+    /// Evidence terms shown per posting in the table format.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    top: usize,
+}
+
+#[derive(Debug, Subcommand)]
+enum LexiconAction {
+    /// Show the lexicon's name, hash, thresholds, axes and entry counts (the default).
+    Show,
+    /// Validate a lexicon file and lint it for conflicts; exit 2 if invalid.
+    Check {
+        /// The lexicon file to check.
+        file: PathBuf,
+        /// Exit 1 when there are lints.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
+    /// Print every literal term (wildcards as their stem), one a line.
+    Terms,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum TagFormat {
+    Long,
+    Json,
+    Table,
+    Csv,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ScanFormat {
+    Table,
+    Jsonl,
+    Json,
+    Csv,
+}
+
+/// Everything a command needs, resolved.
+pub(crate) struct Config {
+    pub(crate) lexicon: Lexicon,
+    pub(crate) thresholds: Thresholds,
+    pub(crate) color: bool,
+    pub(crate) quiet: bool,
+    pub(crate) job: Job,
+}
+
+/// The command to run.
+pub(crate) enum Job {
+    Tag {
+        files: Vec<PathBuf>,
+        format: Format,
+        top: usize,
+    },
+    Scan(Box<ScanJob>),
+    LexiconShow,
+    LexiconCheck {
+        file: PathBuf,
+        deny_warnings: bool,
+    },
+    LexiconTerms,
+}
+
+pub(crate) struct ScanJob {
+    pub(crate) paths: Vec<PathBuf>,
+    pub(crate) format: Format,
+    pub(crate) output: Option<PathBuf>,
+    pub(crate) threads: usize,
+    pub(crate) walk: WalkOptions,
+    pub(crate) list_files: bool,
+    pub(crate) top: usize,
+}
+
+impl Args {
+    /// Loads the lexicon and resolves every default.
+    pub(crate) fn into_config(self) -> anyhow::Result<Config> {
+        let lexicon = match &self.lexicon {
+            Some(p) => Lexicon::from_path(p)?,
+            None => Lexicon::embedded().context("the embedded lexicon is invalid")?,
+        };
+        let mut thresholds = lexicon.thresholds;
+        if let Some(m) = self.blend_margin {
+            Thresholds::check_blend_margin(m)
+                .map_err(|e| anyhow::anyhow!("--blend-margin: {e}"))?;
+            thresholds.blend_margin = m;
+        }
+        if let Some(e) = self.min_evidence {
+            Thresholds::check_min_evidence(e)
+                .map_err(|m| anyhow::anyhow!("--min-evidence: {m}"))?;
+            thresholds.min_evidence = e;
+        }
+        let color = match self.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
+        };
+        Ok(Config {
+            lexicon,
+            thresholds,
+            color,
+            quiet: self.quiet,
+            job: self.command.into_job()?,
+        })
+    }
+}
+
+impl Command {
+    fn into_job(self) -> anyhow::Result<Job> {
+        Ok(match self {
+            Command::Tag { files, format, top } => Job::Tag {
+                files,
+                format: match format {
+                    TagFormat::Long => Format::Long,
+                    TagFormat::Json => Format::JsonLines,
+                    TagFormat::Table => Format::Table,
+                    TagFormat::Csv => Format::Csv,
+                },
+                top,
+            },
+            Command::Scan(a) => Job::Scan(Box::new(a.into_job()?)),
+            Command::Lexicon { action } => match action.unwrap_or(LexiconAction::Show) {
+                LexiconAction::Show => Job::LexiconShow,
+                LexiconAction::Check {
+                    file,
+                    deny_warnings,
+                } => Job::LexiconCheck {
+                    file,
+                    deny_warnings,
+                },
+                LexiconAction::Terms => Job::LexiconTerms,
+            },
+        })
+    }
+}
+
+impl ScanArgs {
+    fn into_job(self) -> anyhow::Result<ScanJob> {
+        if self.threads == Some(0) {
+            bail!("--threads must be at least 1");
+        }
+        roletag::walk::check_globs(&self.globs)?;
+        Ok(ScanJob {
+            paths: self.paths,
+            format: match self.format {
+                ScanFormat::Table => Format::Table,
+                ScanFormat::Jsonl => Format::JsonLines,
+                ScanFormat::Json => Format::Json,
+                ScanFormat::Csv => Format::Csv,
+            },
+            output: self.output,
+            threads: self.threads.unwrap_or(0),
+            walk: WalkOptions {
+                hidden: self.hidden,
+                follow_links: self.follow,
+                globs: self.globs,
+                max_depth: self.max_depth,
+            },
+            list_files: self.files,
+            top: self.top,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Args::command().debug_assert();
+    }
+}

@@ -1,0 +1,257 @@
+//! Labels: from scores to `cio-like`, `cto-like`, `blended` or `unclassified`.
+//!
+//! Input is [`Scores`] and [`Thresholds`]; output is a [`Tagging`] (label,
+//! orientation score, confidence). The rule, with `E = cio + cto` and
+//! `score = (cto - cio) / E`: below `min_evidence` the posting is
+//! `unclassified`; otherwise `|score| <= blend_margin` is `blended`, else
+//! the sign decides. Confidence is documented on [`confidence`]. No I/O here.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::score::Scores;
+
+/// Default `--blend-margin`.
+pub const DEFAULT_BLEND_MARGIN: f64 = 0.2;
+/// Default `--min-evidence`.
+pub const DEFAULT_MIN_EVIDENCE: f64 = 4.0;
+
+/// What roletag says a posting is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Label {
+    /// Inward-facing technology leadership.
+    CioLike,
+    /// Outward-facing technology leadership.
+    CtoLike,
+    /// Strong evidence for both, within the blend margin.
+    Blended,
+    /// Too little evidence to say.
+    Unclassified,
+}
+
+impl Label {
+    /// Every label, in report order.
+    pub const ALL: [Label; 4] = [
+        Label::CioLike,
+        Label::CtoLike,
+        Label::Blended,
+        Label::Unclassified,
+    ];
+
+    /// The label as written in reports: `cio-like`, `cto-like`, `blended`, `unclassified`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Label::CioLike => "cio-like",
+            Label::CtoLike => "cto-like",
+            Label::Blended => "blended",
+            Label::Unclassified => "unclassified",
+        }
+    }
+}
+
+impl fmt::Display for Label {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Label {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Label, String> {
+        Label::ALL
+            .into_iter()
+            .find(|l| l.as_str() == s)
+            .ok_or_else(|| format!("unknown label {s:?}"))
+    }
+}
+
+/// The two thresholds that turn scores into labels.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Thresholds {
+    /// `|score|` at or below this is `blended`; in [0, 1).
+    pub blend_margin: f64,
+    /// Total evidence weight below this is `unclassified`; >= 0.
+    pub min_evidence: f64,
+}
+
+impl Default for Thresholds {
+    fn default() -> Thresholds {
+        Thresholds {
+            blend_margin: DEFAULT_BLEND_MARGIN,
+            min_evidence: DEFAULT_MIN_EVIDENCE,
+        }
+    }
+}
+
+impl Thresholds {
+    /// Checks a blend margin.
+    ///
+    /// # Errors
+    /// A message when `m` is not in [0, 1).
+    pub fn check_blend_margin(m: f64) -> Result<(), String> {
+        if (0.0..1.0).contains(&m) {
+            Ok(())
+        } else {
+            Err(format!("blend margin must be in [0, 1), got {m}"))
+        }
+    }
+
+    /// Checks a minimum evidence.
+    ///
+    /// # Errors
+    /// A message when `e` is negative or not finite.
+    pub fn check_min_evidence(e: f64) -> Result<(), String> {
+        if e.is_finite() && e >= 0.0 {
+            Ok(())
+        } else {
+            Err(format!("minimum evidence must be >= 0, got {e}"))
+        }
+    }
+}
+
+/// The label of one posting with its score and confidence.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Tagging {
+    /// The label.
+    pub label: Label,
+    /// Orientation in [-1, 1]: negative CIO-like, positive CTO-like.
+    pub score: f64,
+    /// Confidence in the label, in [0, 1].
+    pub confidence: f64,
+}
+
+/// Labels a posting.
+pub fn tag(scores: &Scores, th: &Thresholds) -> Tagging {
+    let evidence = scores.total.total();
+    let score = scores.total.orientation();
+    let label = if evidence <= 0.0 || evidence < th.min_evidence {
+        Label::Unclassified
+    } else if score.abs() <= th.blend_margin {
+        Label::Blended
+    } else if score < 0.0 {
+        Label::CioLike
+    } else {
+        Label::CtoLike
+    };
+    Tagging {
+        label,
+        score,
+        confidence: confidence(label, evidence, score, th),
+    }
+}
+
+/// Confidence in `label`, in [0, 1].
+///
+/// * `unclassified`: `1 - E / min_evidence` (1 with no evidence at all).
+/// * otherwise `strength * (0.5 + 0.5 * margin)`, where
+///   `strength = 1 - exp(-E / min_evidence)` grows with evidence (0.63 at the
+///   minimum, 0.95 at three times it) and `margin` is how far the score sits
+///   inside its label's band: for `blended` `1 - |score| / blend_margin`, for
+///   the others `(|score| - blend_margin) / (1 - blend_margin)`.
+pub fn confidence(label: Label, evidence: f64, score: f64, th: &Thresholds) -> f64 {
+    if label == Label::Unclassified {
+        return if th.min_evidence > 0.0 {
+            (1.0 - evidence / th.min_evidence).clamp(0.0, 1.0)
+        } else {
+            1.0
+        };
+    }
+    let strength = if th.min_evidence > 0.0 {
+        1.0 - (-evidence / th.min_evidence).exp()
+    } else {
+        1.0
+    };
+    let a = score.abs();
+    let margin = match label {
+        Label::Blended if th.blend_margin > 0.0 => 1.0 - a / th.blend_margin,
+        Label::Blended => 1.0,
+        _ => (a - th.blend_margin) / (1.0 - th.blend_margin),
+    };
+    (strength * (0.5 + 0.5 * margin.clamp(0.0, 1.0))).clamp(0.0, 1.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::score::PoleWeights;
+
+    fn scores(cio: f64, cto: f64) -> Scores {
+        Scores {
+            total: PoleWeights { cio, cto },
+            ..Scores::default()
+        }
+    }
+
+    #[test]
+    fn label_table() {
+        let th = Thresholds::default(); // margin 0.2, min evidence 4
+        let cases: &[(&str, f64, f64, Label)] = &[
+            ("no_evidence", 0.0, 0.0, Label::Unclassified),
+            (
+                "below_min_evidence_one_sided",
+                3.0,
+                0.0,
+                Label::Unclassified,
+            ),
+            ("at_min_evidence", 4.0, 0.0, Label::CioLike),
+            ("mostly_cto", 1.0, 9.0, Label::CtoLike),
+            ("balanced_strong", 5.0, 5.0, Label::Blended),
+            ("inside_margin", 4.5, 5.5, Label::Blended), // score 0.1
+            ("on_margin_edge", 4.0, 6.0, Label::Blended), // score 0.2
+            ("just_outside_margin", 3.9, 6.1, Label::CtoLike),
+            ("cio_side", 8.0, 2.0, Label::CioLike),
+        ];
+        for (name, cio, cto, want) in cases {
+            assert_eq!(tag(&scores(*cio, *cto), &th).label, *want, "case {name}");
+        }
+    }
+
+    #[test]
+    fn score_sign_matches_side() {
+        let th = Thresholds::default();
+        assert!(tag(&scores(8.0, 2.0), &th).score < 0.0);
+        assert!(tag(&scores(2.0, 8.0), &th).score > 0.0);
+    }
+
+    #[test]
+    fn confidence_grows_with_evidence_and_margin() {
+        let th = Thresholds::default();
+        let weak = tag(&scores(0.0, 4.0), &th).confidence;
+        let strong = tag(&scores(0.0, 12.0), &th).confidence;
+        let mixed = tag(&scores(3.0, 9.0), &th).confidence;
+        assert!(weak < strong, "{weak} < {strong}");
+        assert!(mixed < strong, "{mixed} < {strong}");
+        for c in [weak, strong, mixed] {
+            assert!((0.0..=1.0).contains(&c));
+        }
+    }
+
+    #[test]
+    fn unclassified_confidence_falls_as_evidence_nears_minimum() {
+        let th = Thresholds::default();
+        let none = tag(&scores(0.0, 0.0), &th).confidence;
+        let some = tag(&scores(0.0, 3.0), &th).confidence;
+        assert!(none > some);
+        assert!((none - 1.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn zero_thresholds_are_usable() {
+        let th = Thresholds {
+            blend_margin: 0.0,
+            min_evidence: 0.0,
+        };
+        assert_eq!(tag(&scores(1.0, 1.0), &th).label, Label::Blended);
+        assert_eq!(tag(&scores(0.0, 0.5), &th).label, Label::CtoLike);
+        assert_eq!(tag(&scores(0.0, 0.0), &th).label, Label::Unclassified);
+    }
+
+    #[test]
+    fn labels_round_trip_through_strings() {
+        for l in Label::ALL {
+            assert_eq!(l.as_str().parse::<Label>().unwrap(), l);
+        }
+        assert!("cio".parse::<Label>().is_err());
+    }
+}

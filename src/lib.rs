@@ -1,0 +1,56 @@
+//! roletag: tag job postings as CIO-like, CTO-like, blended or unclassified, with the evidence.
+//!
+//! The pipeline runs in one direction, one module a stage:
+//! [`lexicon`] (TOML -> [`Lexicon`]) -> [`input`] (bytes -> text) ->
+//! [`normalize`] (text -> [`NormText`]) -> [`matcher`] (text -> [`Hit`]s) ->
+//! [`score`] (hits -> [`Scores`]) -> [`label`] (scores -> [`Tagging`]) ->
+//! [`report`] (records -> bytes). [`walk`] lists postings under folders and
+//! [`pipeline`] runs the stages over them in parallel; [`lint`] checks lexicons.
+//!
+//! ```
+//! use roletag::{Engine, Lexicon, Label, Scratch, Thresholds};
+//!
+//! let engine = Engine::new(Lexicon::embedded()?, Thresholds::default())?;
+//! let posting = "Own the ERP roadmap, the service desk and the IT budget; \
+//!                keep internal systems reliable for finance and HR.";
+//! let tagged = engine.tag_text(posting, &mut Scratch::default());
+//! assert_eq!(tagged.tagging.label, Label::CioLike);
+//! assert!(tagged.tagging.score < 0.0);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
+pub mod input;
+pub mod label;
+pub mod lexicon;
+pub mod lint;
+pub mod matcher;
+pub mod normalize;
+pub mod pipeline;
+pub mod report;
+pub mod score;
+pub mod walk;
+
+pub use label::{Label, Tagging, Thresholds};
+pub use lexicon::{Lexicon, LexiconError, Pole, TermId};
+pub use matcher::{Hit, Matcher};
+pub use normalize::NormText;
+pub use pipeline::{scan, Engine, ScanOptions, Scratch};
+pub use report::{Record, Reporter, Summary};
+pub use score::Scores;
+
+#[cfg(test)]
+mod testoibits {
+    //! Compile-time checks that shared read-only types can cross threads.
+    use super::*;
+
+    fn assert_send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn shared_types_are_send_and_sync() {
+        assert_send_sync::<Engine>();
+        assert_send_sync::<Lexicon>();
+        assert_send_sync::<Matcher>();
+        assert_send_sync::<Record>();
+    }
+}

@@ -1,0 +1,33 @@
+//! The `roletag` binary: parse arguments, run, map the outcome to an exit code.
+//!
+//! All logic lives in the library; `cli` turns arguments into a `Config` and
+//! `run` executes it. Exit codes: 0 all inputs tagged, 1 some inputs failed,
+//! 2 usage, path or lexicon errors (clap's usage errors are 2 as well).
+
+mod cli;
+mod run;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let args = cli::Args::parse();
+    match args.into_config().and_then(run::run) {
+        Ok(code) => code,
+        Err(err) if is_broken_pipe(&err) => ExitCode::from(run::OK),
+        Err(err) => {
+            eprintln!("roletag: {err:#}");
+            ExitCode::from(run::FATAL)
+        }
+    }
+}
+
+/// A closed stdout (`roletag scan | head`) is a normal, quiet end, as in ripgrep.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,156 @@
+//! Text normalisation shared by postings and lexicon terms.
+//!
+//! Input is raw text (`&str`); output is [`NormText`]: lower case, every run of
+//! whitespace or dashes (`-`, en and em dashes, non-breaking space...) folded
+//! into one ASCII space, typographic apostrophes made ASCII. Postings and terms
+//! go through the same function, so `Customer-Facing` in a posting matches the
+//! term `customer facing`. Offsets elsewhere are byte offsets into this text.
+//! This module does no matching and no I/O.
+
+/// A posting's normalised text and its word count.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NormText {
+    text: String,
+    words: usize,
+}
+
+impl NormText {
+    /// Normalises `raw`.
+    pub fn new(raw: &str) -> NormText {
+        let mut n = NormText::default();
+        n.refill(raw);
+        n
+    }
+
+    /// Normalises `raw` into this value, reusing its buffer.
+    pub fn refill(&mut self, raw: &str) {
+        self.text.clear();
+        self.words = normalize_into(raw, &mut self.text);
+    }
+
+    /// The normalised text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Number of words (maximal runs of alphanumeric characters).
+    pub fn words(&self) -> usize {
+        self.words
+    }
+}
+
+/// True for the characters that make up words; term boundaries are checked against these.
+#[inline]
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// True for characters folded into a single space.
+#[inline]
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '-' | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{00AD}')
+}
+
+/// Normalises `raw` onto the end of `out` and returns the number of words.
+pub fn normalize_into(raw: &str, out: &mut String) -> usize {
+    out.reserve(raw.len());
+    let mut words = 0;
+    let mut in_word = false;
+    // Start as if after a space so leading separators are dropped.
+    let mut pending_space = false;
+    let mut at_start = true;
+    for c in raw.chars() {
+        if is_separator(c) {
+            pending_space = !at_start;
+            in_word = false;
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        at_start = false;
+        let word = push_lower(c, out);
+        if word && !in_word {
+            words += 1;
+        }
+        in_word = word;
+    }
+    words
+}
+
+/// Pushes `c` lower-cased (and apostrophes folded); returns whether it is a word character.
+#[inline]
+fn push_lower(c: char, out: &mut String) -> bool {
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return c.is_ascii_alphanumeric();
+    }
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{02BC}' => out.push('\''),
+        '\u{201C}' | '\u{201D}' => out.push('"'),
+        _ => out.extend(c.to_lowercase()),
+    }
+    is_word_char(c)
+}
+
+/// Normalises a lexicon term: the same folding as postings, trimmed.
+pub fn normalize_term(term: &str) -> String {
+    let mut out = String::new();
+    normalize_into(term, &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalisation_table() {
+        let cases: &[(&str, &str, &str, usize)] = &[
+            ("lower_cases_ascii", "ERP and CRM", "erp and crm", 3),
+            (
+                "folds_whitespace_runs",
+                "data \t\n  centre",
+                "data centre",
+                2,
+            ),
+            (
+                "hyphen_becomes_space",
+                "customer-facing",
+                "customer facing",
+                2,
+            ),
+            (
+                "em_dash_and_nbsp",
+                "top\u{2014}line\u{a0}growth",
+                "top line growth",
+                3,
+            ),
+            (
+                "trims_leading_and_trailing",
+                "  \n it budget -- ",
+                "it budget",
+                2,
+            ),
+            ("curly_apostrophe", "company\u{2019}s", "company's", 2),
+            ("unicode_lowercase", "ÉQUIPE Über", "équipe über", 2),
+            ("keeps_punctuation", "R&D / C++", "r&d / c++", 3),
+            ("empty", "", "", 0),
+            ("only_separators", " - \n ", "", 0),
+        ];
+        for (name, raw, want, words) in cases {
+            let n = NormText::new(raw);
+            assert_eq!(n.as_str(), *want, "case {name}");
+            assert_eq!(n.words(), *words, "case {name} word count");
+        }
+    }
+
+    #[test]
+    fn refill_reuses_and_replaces() {
+        let mut n = NormText::new("First Text");
+        n.refill("Second");
+        assert_eq!(n.as_str(), "second");
+        assert_eq!(n.words(), 1);
+    }
+}

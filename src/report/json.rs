@@ -1,0 +1,239 @@
+//! `jsonl` and `json`: the machine-readable formats.
+//!
+//! `jsonl` writes one object per posting per line and nothing else, so outputs
+//! concatenate and `pandas.read_json(path, lines=True)` gives one row per
+//! posting. `json` wraps the same objects in a document: a `roletag` header
+//! (version, lexicon name, version, source and hash, thresholds), the
+//! `postings` array (streamed, one per line) and a closing `summary`.
+
+use std::io::{self, Write};
+
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+
+use super::{evidence, round4, Context, Outcome, Record, Reporter, Summary, Tagged, VERSION};
+use crate::label::Label;
+
+#[derive(Serialize)]
+struct JsonTagged<'a> {
+    path: &'a str,
+    label: &'static str,
+    score: f64,
+    confidence: f64,
+    cio: f64,
+    cto: f64,
+    axes: Axes<'a>,
+    evidence: Vec<Evidence<'a>>,
+    words: usize,
+    coverage: f64,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    warnings: &'a [String],
+}
+
+#[derive(Serialize)]
+struct JsonFailed<'a> {
+    path: &'a str,
+    error: &'a str,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    skipped: bool,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    warnings: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Evidence<'a> {
+    term: &'a str,
+    axis: &'a str,
+    pole: &'static str,
+    count: u32,
+    weight: f64,
+    contribution: f64,
+}
+
+#[derive(Serialize)]
+struct PoleJson {
+    cio: f64,
+    cto: f64,
+}
+
+/// Axes as an object in lexicon order.
+struct Axes<'a>(&'a Context<'a>, &'a Tagged);
+
+impl Serialize for Axes<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let Axes(cx, t) = self;
+        let mut map = s.serialize_map(Some(cx.lexicon.axes.len()))?;
+        for (axis, w) in cx.lexicon.axes.iter().zip(&t.scores.axes) {
+            let pw = PoleJson {
+                cio: round4(w.cio),
+                cto: round4(w.cto),
+            };
+            map.serialize_entry(&axis.name, &pw)?;
+        }
+        map.end()
+    }
+}
+
+/// Writes one record as a single-line JSON object (no newline).
+pub(crate) fn write_record<W: Write>(out: &mut W, cx: &Context<'_>, r: &Record) -> io::Result<()> {
+    match &r.outcome {
+        Outcome::Tagged(t) => serde_json::to_writer(out, &tagged(cx, r, t))?,
+        Outcome::Failed(msg) | Outcome::Skipped(msg) => {
+            let f = JsonFailed {
+                path: &r.path,
+                error: msg,
+                skipped: matches!(r.outcome, Outcome::Skipped(_)),
+                warnings: &r.warnings,
+            };
+            serde_json::to_writer(out, &f)?;
+        }
+    }
+    Ok(())
+}
+
+fn tagged<'a>(cx: &'a Context<'a>, r: &'a Record, t: &'a Tagged) -> JsonTagged<'a> {
+    let lex = cx.lexicon;
+    let evidence = evidence(cx, &t.scores)
+        .into_iter()
+        .map(|(tally, contribution)| {
+            let term = &lex.terms[tally.term];
+            Evidence {
+                term: &term.name,
+                axis: &lex.axes[term.axis].name,
+                pole: term.pole.as_str(),
+                count: tally.count,
+                weight: round4(term.weight),
+                contribution: round4(contribution),
+            }
+        })
+        .collect();
+    JsonTagged {
+        path: &r.path,
+        label: t.tagging.label.as_str(),
+        score: round4(t.tagging.score),
+        confidence: round4(t.tagging.confidence),
+        cio: round4(t.scores.total.cio),
+        cto: round4(t.scores.total.cto),
+        axes: Axes(cx, t),
+        evidence,
+        words: t.scores.words,
+        coverage: round4(t.scores.coverage()),
+        warnings: &r.warnings,
+    }
+}
+
+/// `--format jsonl`: one JSON object per posting per line.
+pub struct JsonLines<'a, W> {
+    out: W,
+    cx: Context<'a>,
+}
+
+impl<'a, W: Write> JsonLines<'a, W> {
+    /// A JSON Lines reporter on `out`.
+    pub fn new(out: W, cx: Context<'a>) -> Self {
+        JsonLines { out, cx }
+    }
+}
+
+impl<W: Write> Reporter for JsonLines<'_, W> {
+    fn record(&mut self, r: &Record) -> io::Result<()> {
+        write_record(&mut self.out, &self.cx, r)?;
+        self.out.write_all(b"\n")
+    }
+
+    fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// `--format json`: `{"roletag": header, "postings": [...], "summary": {...}}`.
+pub struct Json<'a, W> {
+    out: W,
+    cx: Context<'a>,
+    first: bool,
+}
+
+#[derive(Serialize)]
+struct Header<'a> {
+    version: &'static str,
+    lexicon: LexiconInfo<'a>,
+    thresholds: ThresholdsJson,
+}
+
+#[derive(Serialize)]
+struct LexiconInfo<'a> {
+    name: &'a str,
+    version: &'a str,
+    source: &'a str,
+    hash: &'a str,
+}
+
+#[derive(Serialize)]
+struct ThresholdsJson {
+    blend_margin: f64,
+    min_evidence: f64,
+}
+
+impl<'a, W: Write> Json<'a, W> {
+    /// A JSON document reporter on `out`; writes the header at once.
+    ///
+    /// # Errors
+    /// The writer's I/O error.
+    pub fn new(mut out: W, cx: Context<'a>) -> io::Result<Self> {
+        out.write_all(b"{\"roletag\":")?;
+        serde_json::to_writer(&mut out, &header(&cx))?;
+        out.write_all(b",\n\"postings\":[")?;
+        Ok(Json {
+            out,
+            cx,
+            first: true,
+        })
+    }
+}
+
+fn header<'a>(cx: &Context<'a>) -> Header<'a> {
+    Header {
+        version: VERSION,
+        lexicon: LexiconInfo {
+            name: &cx.lexicon.name,
+            version: &cx.lexicon.version,
+            source: &cx.lexicon.source,
+            hash: &cx.lexicon.hash,
+        },
+        thresholds: ThresholdsJson {
+            blend_margin: cx.thresholds.blend_margin,
+            min_evidence: cx.thresholds.min_evidence,
+        },
+    }
+}
+
+impl<W: Write> Reporter for Json<'_, W> {
+    fn record(&mut self, r: &Record) -> io::Result<()> {
+        self.out
+            .write_all(if self.first { b"\n" } else { b",\n" })?;
+        self.first = false;
+        write_record(&mut self.out, &self.cx, r)
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        self.out.write_all(b"\n],\n\"summary\":")?;
+        serde_json::to_writer(&mut self.out, &summary_json(summary))?;
+        self.out.write_all(b"}\n")?;
+        self.out.flush()
+    }
+}
+
+/// The `summary` object: `inputs`, `tagged`, `failed`, `skipped`, `labels`.
+pub(crate) fn summary_json(s: &Summary) -> serde_json::Value {
+    let labels: serde_json::Map<String, serde_json::Value> = Label::ALL
+        .iter()
+        .map(|l| (l.as_str().to_string(), s.count(*l).into()))
+        .collect();
+    serde_json::json!({
+        "inputs": s.inputs(),
+        "tagged": s.tagged(),
+        "failed": s.failed,
+        "skipped": s.skipped,
+        "labels": labels,
+    })
+}

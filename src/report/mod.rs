@@ -1,0 +1,221 @@
+//! Reports: records of tagged (or failed) postings written in one of several formats.
+//!
+//! Input is a stream of [`Record`]s, in order, then a [`Summary`]; output is
+//! bytes on a `Write`. Every format implements [`Reporter`] and lives in a file
+//! of its own: `jsonl` (the machine contract, one object per posting), `json`
+//! (a header with provenance, the postings, a summary), `csv` (flat columns),
+//! `table` (one greppable line per posting) and `long` (a block per posting for
+//! people). Numbers are rounded here, at the boundary, and nowhere else.
+//!
+//! The JSON object of a posting has, in order: `path`, `label`, `score`,
+//! `confidence`, `cio`, `cto`, `axes` (`{axis: {cio, cto}}`), `evidence`
+//! (`[{term, axis, pole, count, weight, contribution}]`, strongest first),
+//! `words`, `coverage`, and `warnings` when there are any. A posting that
+//! could not be tagged has `path` and `error` (and `skipped: true` when it was
+//! skipped on purpose, such as a binary file) and no `label`.
+
+mod csv;
+mod json;
+mod long;
+mod table;
+
+use std::io::{self, Write};
+
+use crate::label::{Label, Tagging, Thresholds};
+use crate::lexicon::Lexicon;
+use crate::score::{Scores, TermTally};
+
+pub use self::csv::Csv;
+pub use self::json::{Json, JsonLines};
+pub use self::long::Long;
+pub use self::table::Table;
+
+/// The roletag version that writes reports.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// One posting's outcome, as reported.
+#[derive(Clone, Debug)]
+pub struct Record {
+    /// Where the posting came from (`<stdin>` for standard input).
+    pub path: String,
+    /// Tagged, failed or skipped.
+    pub outcome: Outcome,
+    /// Problems that did not stop tagging.
+    pub warnings: Vec<String>,
+}
+
+/// What happened to a posting.
+#[derive(Clone, Debug)]
+pub enum Outcome {
+    /// Tagged.
+    Tagged(Box<Tagged>),
+    /// Could not be tagged; the message says why.
+    Failed(String),
+    /// Skipped on purpose (a binary file); the message says why.
+    Skipped(String),
+}
+
+/// A tagged posting's label and the scores behind it.
+#[derive(Clone, Debug)]
+pub struct Tagged {
+    /// The label, score and confidence.
+    pub tagging: Tagging,
+    /// Per-axis weights and term tallies.
+    pub scores: Scores,
+}
+
+impl Record {
+    /// The label, when the posting was tagged.
+    pub fn label(&self) -> Option<Label> {
+        match &self.outcome {
+            Outcome::Tagged(t) => Some(t.tagging.label),
+            _ => None,
+        }
+    }
+}
+
+/// Counts over a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Postings per label, in [`Label::ALL`] order.
+    pub labels: [u64; 4],
+    /// Postings that could not be tagged.
+    pub failed: u64,
+    /// Inputs skipped on purpose.
+    pub skipped: u64,
+}
+
+impl Summary {
+    /// Counts one record.
+    pub fn add(&mut self, r: &Record) {
+        match &r.outcome {
+            Outcome::Tagged(t) => {
+                let i = Label::ALL.iter().position(|l| *l == t.tagging.label);
+                self.labels[i.unwrap_or(3)] += 1;
+            }
+            Outcome::Failed(_) => self.failed += 1,
+            Outcome::Skipped(_) => self.skipped += 1,
+        }
+    }
+
+    /// Postings tagged.
+    pub fn tagged(&self) -> u64 {
+        self.labels.iter().sum()
+    }
+
+    /// Every input counted: tagged, failed and skipped.
+    pub fn inputs(&self) -> u64 {
+        self.tagged() + self.failed + self.skipped
+    }
+
+    /// Count for one label.
+    pub fn count(&self, label: Label) -> u64 {
+        Label::ALL
+            .iter()
+            .position(|l| *l == label)
+            .map_or(0, |i| self.labels[i])
+    }
+
+    /// One line for people: `12 postings: 3 cio-like, ...; 1 failed, 0 skipped`.
+    pub fn line(&self) -> String {
+        let labels: Vec<String> = Label::ALL
+            .iter()
+            .map(|l| format!("{} {l}", self.count(*l)))
+            .collect();
+        format!(
+            "{} inputs: {}; {} failed, {} skipped",
+            self.inputs(),
+            labels.join(", "),
+            self.failed,
+            self.skipped
+        )
+    }
+}
+
+/// Everything a reporter needs besides the records.
+#[derive(Clone, Copy, Debug)]
+pub struct Context<'a> {
+    /// The lexicon that produced the records (axis and term names, provenance).
+    pub lexicon: &'a Lexicon,
+    /// The thresholds in force.
+    pub thresholds: Thresholds,
+    /// Whether to colour human output.
+    pub color: bool,
+    /// How many evidence terms human formats show per posting.
+    pub top: usize,
+}
+
+/// A sink for records in one output format.
+pub trait Reporter {
+    /// Writes one record.
+    ///
+    /// # Errors
+    /// The writer's I/O error.
+    fn record(&mut self, r: &Record) -> io::Result<()>;
+
+    /// Writes whatever ends the report (a summary, a closing bracket) and flushes.
+    ///
+    /// # Errors
+    /// The writer's I/O error.
+    fn finish(&mut self, summary: &Summary) -> io::Result<()>;
+}
+
+/// An output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// One aligned line per posting.
+    Table,
+    /// A block per posting with axes and evidence.
+    Long,
+    /// One JSON object per line.
+    JsonLines,
+    /// One JSON document with header, postings and summary.
+    Json,
+    /// Comma-separated values with a header row.
+    Csv,
+}
+
+/// Makes the reporter for `format`, writing to `out`.
+pub fn reporter<'a, W: Write + 'a>(
+    format: Format,
+    out: W,
+    cx: Context<'a>,
+) -> io::Result<Box<dyn Reporter + 'a>> {
+    Ok(match format {
+        Format::Table => Box::new(Table::new(out, cx)?),
+        Format::Long => Box::new(Long::new(out, cx)),
+        Format::JsonLines => Box::new(JsonLines::new(out, cx)),
+        Format::Json => Box::new(Json::new(out, cx)?),
+        Format::Csv => Box::new(Csv::new(out, cx)?),
+    })
+}
+
+/// Rounds to 4 decimals for output; never prints `-0`.
+pub(crate) fn round4(x: f64) -> f64 {
+    let r = (x * 10_000.0).round() / 10_000.0;
+    if r == 0.0 {
+        0.0
+    } else {
+        r
+    }
+}
+
+/// The matched terms of a posting, strongest contribution first (ties by term name).
+pub(crate) fn evidence<'s>(cx: &Context<'_>, scores: &'s Scores) -> Vec<(&'s TermTally, f64)> {
+    let mut ev: Vec<(&TermTally, f64)> = scores
+        .tallies
+        .iter()
+        .map(|t| (t, scores.contribution(cx.lexicon, t)))
+        .collect();
+    ev.sort_by(|a, b| {
+        b.1.abs().total_cmp(&a.1.abs()).then_with(|| {
+            cx.lexicon.terms[a.0.term]
+                .name
+                .cmp(&cx.lexicon.terms[b.0.term].name)
+        })
+    });
+    ev
+}
+
+#[cfg(test)]
+mod tests;

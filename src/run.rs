@@ -1,0 +1,337 @@
+//! Runs a resolved [`Config`]: opens outputs, shows progress, maps outcomes to exit codes.
+//!
+//! Bin-only glue between the terminal and the library: everything here is
+//! I/O (stdout, stderr, the output file, the progress bar, Ctrl-C). Exit
+//! codes: 0 all inputs tagged, 1 some inputs failed, 2 usage, path or lexicon errors.
+
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use roletag::lint::lint;
+use roletag::pipeline::{ScanError, ScanOptions, ScanOutcome};
+use roletag::report::{self, Context, Format};
+use roletag::walk::{self, WalkItem};
+use roletag::{Engine, Lexicon, Record, Reporter, Scratch, Summary};
+
+use crate::cli::{Config, Job, ScanJob};
+
+/// All inputs tagged.
+pub(crate) const OK: u8 = 0;
+/// Some inputs failed (each is in the report with its error).
+pub(crate) const SOME_FAILED: u8 = 1;
+/// Usage, path or lexicon error.
+pub(crate) const FATAL: u8 = 2;
+/// Interrupted by Ctrl-C (128 + SIGINT), as shells report it.
+const INTERRUPTED: u8 = 130;
+
+pub(crate) fn run(config: Config) -> anyhow::Result<ExitCode> {
+    let code = match config.job {
+        Job::Tag {
+            ref files,
+            format,
+            top,
+        } => tag(&config, files, format, top)?,
+        Job::Scan(ref job) => scan(&config, job)?,
+        Job::LexiconShow => show_lexicon(&config)?,
+        Job::LexiconCheck {
+            ref file,
+            deny_warnings,
+        } => check_lexicon(file, deny_warnings)?,
+        Job::LexiconTerms => {
+            let mut out = io::stdout().lock();
+            for t in config.lexicon.literal_terms() {
+                writeln!(out, "{t}")?;
+            }
+            OK
+        }
+    };
+    Ok(ExitCode::from(code))
+}
+
+fn context<'a>(config: &'a Config, top: usize) -> Context<'a> {
+    Context {
+        lexicon: &config.lexicon,
+        thresholds: config.thresholds,
+        color: config.color,
+        top,
+    }
+}
+
+fn tag(config: &Config, files: &[PathBuf], format: Format, top: usize) -> anyhow::Result<u8> {
+    let engine = Engine::new(config.lexicon.clone(), config.thresholds)?;
+    let stdout = io::stdout().lock();
+    let mut reporter = report::reporter(format, stdout, context(config, top))?;
+    let stdin_only = [PathBuf::from("-")];
+    let files = if files.is_empty() {
+        &stdin_only[..]
+    } else {
+        files
+    };
+    let (mut summary, mut missing) = (Summary::default(), false);
+    let mut scratch = Scratch::default();
+    for path in files {
+        let record = if path.as_os_str() == "-" {
+            engine.tag_reader("<stdin>", io::stdin().lock(), &mut scratch)
+        } else {
+            missing |= !path.exists();
+            engine.tag_path(path, &mut scratch)
+        };
+        summary.add(&record);
+        reporter.record(&record)?;
+    }
+    reporter.finish(&summary)?;
+    Ok(exit_code(&summary, missing))
+}
+
+fn exit_code(summary: &Summary, missing_path: bool) -> u8 {
+    if missing_path {
+        FATAL
+    } else if summary.failed > 0 {
+        SOME_FAILED
+    } else {
+        OK
+    }
+}
+
+/// Set by Ctrl-C; the scan stops between chunks and the temporary report is removed.
+fn cancel_flag() -> Arc<AtomicBool> {
+    let flag = Arc::new(AtomicBool::new(false));
+    let f = Arc::clone(&flag);
+    // If a handler is already installed (tests), scans simply run uninterruptible.
+    let _ = ctrlc::set_handler(move || f.store(true, std::sync::atomic::Ordering::SeqCst));
+    flag
+}
+
+fn scan(config: &Config, job: &ScanJob) -> anyhow::Result<u8> {
+    if job.list_files {
+        return list_files(job);
+    }
+    let engine = Engine::new(config.lexicon.clone(), config.thresholds)?;
+    let opts = ScanOptions {
+        walk: job.walk.clone(),
+        threads: job.threads,
+    };
+    let cancel = cancel_flag();
+    let started = Instant::now();
+    let bar = progress_bar(config.quiet);
+    let result = match &job.output {
+        Some(path) => scan_to_file(config, job, &engine, &opts, &bar, &cancel, path),
+        None => {
+            let out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+            scan_into(config, job, &engine, &opts, &bar, &cancel, out)
+        }
+    };
+    bar.finish_and_clear();
+    let outcome = match result {
+        Ok(o) => o,
+        Err(ScanError::Interrupted) => {
+            eprintln!("roletag: interrupted; no report written");
+            return Ok(INTERRUPTED);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if !config.quiet {
+        let secs = started.elapsed().as_secs_f64();
+        eprintln!("roletag: {} ({secs:.2}s)", outcome.summary.line());
+    }
+    Ok(exit_code(&outcome.summary, outcome.missing_root))
+}
+
+fn scan_to_file(
+    config: &Config,
+    job: &ScanJob,
+    engine: &Engine,
+    opts: &ScanOptions,
+    bar: &ProgressBar,
+    cancel: &AtomicBool,
+    path: &Path,
+) -> Result<ScanOutcome, ScanError> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let tmp = tempfile::Builder::new()
+        .prefix(".roletag-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    let outcome = scan_into(config, job, engine, opts, bar, cancel, BufWriter::new(&tmp))?;
+    tmp.persist(path).map_err(|e| ScanError::Output(e.error))?;
+    Ok(outcome)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn scan_into<W: Write>(
+    config: &Config,
+    job: &ScanJob,
+    engine: &Engine,
+    opts: &ScanOptions,
+    bar: &ProgressBar,
+    cancel: &AtomicBool,
+    out: W,
+) -> Result<ScanOutcome, ScanError> {
+    let inner = report::reporter(job.format, out, context(config, job.top))?;
+    let mut reporter = Progress { inner, bar };
+    let outcome = roletag::scan(engine, &job.paths, opts, &mut reporter, cancel)?;
+    reporter.finish(&outcome.summary)?;
+    Ok(outcome)
+}
+
+/// A spinner with a count and rate on stderr, only for a person watching.
+fn progress_bar(quiet: bool) -> ProgressBar {
+    if quiet || !io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    let style =
+        ProgressStyle::with_template("{spinner} {human_pos} postings tagged ({per_sec}) {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner());
+    bar.set_style(style);
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+/// Ticks the progress bar as records pass through to the real reporter.
+struct Progress<'a, 'b> {
+    inner: Box<dyn Reporter + 'a>,
+    bar: &'b ProgressBar,
+}
+
+impl Reporter for Progress<'_, '_> {
+    fn record(&mut self, r: &Record) -> io::Result<()> {
+        self.bar.inc(1);
+        self.inner.record(r)
+    }
+
+    fn finish(&mut self, summary: &Summary) -> io::Result<()> {
+        self.inner.finish(summary)
+    }
+}
+
+fn list_files(job: &ScanJob) -> anyhow::Result<u8> {
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut code = OK;
+    let mut write_err = None;
+    walk::walk(&job.paths, &job.walk, |item| {
+        match item {
+            WalkItem::File(p) => {
+                if let Err(e) = writeln!(out, "{}", p.display()) {
+                    write_err = Some(e);
+                    return false;
+                }
+            }
+            WalkItem::Error {
+                path,
+                message,
+                missing_root,
+            } => {
+                eprintln!("roletag: {}: {message}", path.display());
+                code = code.max(if missing_root { FATAL } else { SOME_FAILED });
+            }
+        }
+        true
+    })?;
+    if let Some(e) = write_err {
+        return Err(e.into());
+    }
+    out.flush()?;
+    Ok(code)
+}
+
+fn show_lexicon(config: &Config) -> anyhow::Result<u8> {
+    let lex = &config.lexicon;
+    let th = config.thresholds;
+    let mut out = io::stdout().lock();
+    writeln!(out, "lexicon     {} {}", lex.name, lex.version)?;
+    writeln!(out, "source      {}", lex.source)?;
+    writeln!(out, "hash        {}", lex.hash)?;
+    writeln!(out, "roletag     {}", report::VERSION)?;
+    writeln!(
+        out,
+        "thresholds  blend_margin {}, min_evidence {}",
+        th.blend_margin, th.min_evidence
+    )?;
+    let (mut lit, mut wild, mut re, mut var) = (0, 0, 0, 0);
+    for t in &lex.terms {
+        match &t.patterns[0] {
+            roletag::lexicon::Pattern::Literal(_) => lit += 1,
+            roletag::lexicon::Pattern::Prefix(_) => wild += 1,
+            roletag::lexicon::Pattern::Regex(_) => re += 1,
+        }
+        var += t.patterns.len() - 1;
+    }
+    writeln!(
+        out,
+        "terms       {} ({lit} literal, {wild} wildcard, {re} regex; {var} variants)\n",
+        lex.terms.len()
+    )?;
+    write_axes(&mut out, lex)?;
+    Ok(OK)
+}
+
+fn write_axes(out: &mut impl Write, lex: &Lexicon) -> io::Result<()> {
+    writeln!(
+        out,
+        "{:<13} {:<16} {:<16} {:>6} {:>5} {:>5}",
+        "AXIS", "CIO POLE", "CTO POLE", "WEIGHT", "CIO", "CTO"
+    )?;
+    for (i, a) in lex.axes.iter().enumerate() {
+        let count = |pole| {
+            lex.terms
+                .iter()
+                .filter(|t| t.axis == i && t.pole == pole)
+                .count()
+        };
+        writeln!(
+            out,
+            "{:<13} {:<16} {:<16} {:>6.2} {:>5} {:>5}",
+            a.name,
+            a.cio,
+            a.cto,
+            a.weight,
+            count(roletag::Pole::Cio),
+            count(roletag::Pole::Cto)
+        )?;
+    }
+    Ok(())
+}
+
+fn check_lexicon(file: &Path, deny_warnings: bool) -> anyhow::Result<u8> {
+    let lex = match Lexicon::from_path(file) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("roletag: {e}");
+            return Ok(FATAL);
+        }
+    };
+    let engine = Engine::new(lex, Default::default())
+        .with_context(|| format!("{}: cannot compile", file.display()))?;
+    let lints = lint(engine.lexicon(), engine.matcher());
+    let mut out = io::stdout().lock();
+    let shown = file.display();
+    for l in &lints {
+        writeln!(
+            out,
+            "{shown}:{}: warning: {}: {}",
+            l.line, l.term, l.message
+        )?;
+    }
+    writeln!(
+        out,
+        "{shown}: valid: {} terms on {} axes, {} warning{}",
+        engine.lexicon().terms.len(),
+        engine.lexicon().axes.len(),
+        lints.len(),
+        if lints.len() == 1 { "" } else { "s" }
+    )?;
+    Ok(if deny_warnings && !lints.is_empty() {
+        SOME_FAILED
+    } else {
+        OK
+    })
+}
