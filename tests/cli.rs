@@ -561,7 +561,10 @@ fn scan_table_is_one_line_per_posting() {
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 1 + 7, "{out}");
     assert!(lines[0].starts_with("LABEL"));
-    assert!(lines[1].starts_with("cio-like") && lines[1].contains("a-cio.txt"));
+    assert!(
+        lines[1].starts_with("cio-like      -") && lines[1].contains("a-cio.txt"),
+        "label column padded: {out}"
+    );
     assert!(lines[3].starts_with("error") && lines[3].contains("c-empty.txt"));
     assert!(lines[4].starts_with("skipped"));
 }

@@ -53,7 +53,11 @@ impl<W: Write> Reporter for Table<'_, W> {
         match &r.outcome {
             Outcome::Tagged(t) => {
                 let label = t.tagging.label;
-                let shown = paint(&self.cx, label_color(label), &format!("{label:<12}"));
+                let shown = paint(
+                    &self.cx,
+                    label_color(label),
+                    &format!("{:<12}", label.as_str()),
+                );
                 let terms: Vec<&str> = evidence(&self.cx, &t.scores)
                     .iter()
                     .take(self.cx.top)
