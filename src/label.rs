@@ -1,8 +1,9 @@
 //! Labels: from scores to `cio-like`, `cto-like`, `blended` or `unclassified`.
 //!
 //! Input is [`Scores`] and [`Thresholds`]; output is a [`Tagging`] (label,
-//! orientation score, confidence). The rule, with `E = cio + cto` and
-//! `score = (cto - cio) / E`: below `min_evidence` the posting is
+//! orientation score, confidence). The rule, with `E` the core evidence (the
+//! weight of non-context terms, both poles) and `score = (cto - cio) / (cio + cto)`
+//! over all terms: below `min_evidence` the posting is
 //! `unclassified`; otherwise `|score| <= blend_margin` is `blended`, else
 //! the sign decides. Confidence is documented on [`confidence`]. No I/O here.
 
@@ -123,7 +124,7 @@ pub struct Tagging {
 
 /// Labels a posting.
 pub fn tag(scores: &Scores, th: &Thresholds) -> Tagging {
-    let evidence = scores.total.total();
+    let evidence = scores.core.total();
     let score = scores.total.orientation();
     let label = if evidence <= 0.0 || evidence < th.min_evidence {
         Label::Unclassified
@@ -179,8 +180,32 @@ mod tests {
     fn scores(cio: f64, cto: f64) -> Scores {
         Scores {
             total: PoleWeights { cio, cto },
+            core: PoleWeights { cio, cto },
             ..Scores::default()
         }
+    }
+
+    #[test]
+    fn context_evidence_alone_never_labels() {
+        let th = Thresholds::default();
+        let only_context = Scores {
+            total: PoleWeights { cio: 1.0, cto: 9.0 },
+            core: PoleWeights { cio: 1.0, cto: 1.0 },
+            ..Scores::default()
+        };
+        assert_eq!(tag(&only_context, &th).label, Label::Unclassified);
+        // With enough core evidence, context terms still move the score.
+        let with_core = Scores {
+            total: PoleWeights {
+                cio: 4.0,
+                cto: 12.0,
+            },
+            core: PoleWeights { cio: 4.0, cto: 4.0 },
+            ..Scores::default()
+        };
+        let t = tag(&with_core, &th);
+        assert_eq!(t.label, Label::CtoLike);
+        assert!((t.score - 0.5).abs() < 1e-9);
     }
 
     #[test]

@@ -95,6 +95,10 @@ pub struct Term {
     pub patterns: Vec<Pattern>,
     /// 1-based line of the entry in its file.
     pub line: usize,
+    /// A context term (customers, revenue, cost): it moves the score but is not
+    /// evidence that the role does technology work, so it does not count toward
+    /// `min_evidence`.
+    pub context: bool,
 }
 
 /// A validated lexicon.
@@ -221,6 +225,8 @@ struct RawTerm {
     seeds: Vec<String>,
     #[serde(default)]
     variants: Vec<String>,
+    #[serde(default)]
+    context: bool,
     #[allow(dead_code)] // documentation for lexicon authors; not used in scoring
     note: Option<String>,
 }
@@ -461,6 +467,7 @@ fn validate_term(t: RawTerm, at: usize, axes: &[Axis], check: &mut Check<'_>) ->
         seeds: t.seeds,
         patterns,
         line: check.line_of(at),
+        context: t.context,
     })
 }
 

@@ -59,6 +59,9 @@ pub struct TermTally {
 pub struct Scores {
     /// Totals over all axes.
     pub total: PoleWeights,
+    /// Totals over core terms only (context terms left out): the evidence that
+    /// the role itself does technology work, compared with `min_evidence`.
+    pub core: PoleWeights,
     /// One entry per lexicon axis, in lexicon order.
     pub axes: Vec<PoleWeights>,
     /// One entry per matched term, in term order.
@@ -123,6 +126,9 @@ pub fn score(lexicon: &Lexicon, hits: &[Hit], text: &str, words: usize) -> Score
         let weight = term.weight * lexicon.axes[term.axis].weight * repetition_factor(count);
         scores.axes[term.axis].add(term.pole, weight);
         scores.total.add(term.pole, weight);
+        if !term.context {
+            scores.core.add(term.pole, weight);
+        }
         scores.tallies.push(TermTally {
             term: group[0],
             count,

@@ -85,6 +85,7 @@ struct Tagged {
     confidence: f64,
     cio: f64,
     cto: f64,
+    core_evidence: f64,
     axes: BTreeMap<String, PoleWeights>,
     evidence: Vec<Evidence>,
     words: u64,
@@ -109,6 +110,7 @@ struct Evidence {
     count: u32,
     weight: f64,
     contribution: f64,
+    context: bool,
 }
 
 #[derive(Debug, Deserialize)]

@@ -22,6 +22,7 @@ struct JsonTagged<'a> {
     confidence: f64,
     cio: f64,
     cto: f64,
+    core_evidence: f64,
     axes: Axes<'a>,
     evidence: Vec<Evidence<'a>>,
     words: usize,
@@ -48,6 +49,7 @@ struct Evidence<'a> {
     count: u32,
     weight: f64,
     contribution: f64,
+    context: bool,
 }
 
 #[derive(Serialize)]
@@ -104,6 +106,7 @@ fn tagged<'a>(cx: &'a Context<'a>, r: &'a Record, t: &'a Tagged) -> JsonTagged<'
                 count: tally.count,
                 weight: round4(term.weight),
                 contribution: round4(contribution),
+                context: term.context,
             }
         })
         .collect();
@@ -114,6 +117,7 @@ fn tagged<'a>(cx: &'a Context<'a>, r: &'a Record, t: &'a Tagged) -> JsonTagged<'
         confidence: round4(t.tagging.confidence),
         cio: round4(t.scores.total.cio),
         cto: round4(t.scores.total.cto),
+        core_evidence: round4(t.scores.core.total()),
         axes: Axes(cx, t),
         evidence,
         words: t.scores.words,
