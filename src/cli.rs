@@ -9,6 +9,7 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context as _};
 use clap::{Parser, Subcommand, ValueEnum};
+use roletag::records::FieldOptions;
 use roletag::report::Format;
 use roletag::walk::WalkOptions;
 use roletag::{Lexicon, Thresholds};
@@ -56,6 +57,8 @@ enum Command {
         /// Evidence terms shown per posting in human formats.
         #[arg(long, default_value_t = 8, value_name = "N")]
         top: usize,
+        #[command(flatten)]
+        input: InputArgs,
     },
     /// Tag every posting under folders, in parallel, into one report.
     Scan(ScanArgs),
@@ -66,11 +69,47 @@ enum Command {
     },
 }
 
+/// How postings are read from record files (JSON, JSONL, CSV, TSV).
+#[derive(Debug, clap::Args)]
+pub(crate) struct InputArgs {
+    /// Record field(s) holding the posting text, joined in order; repeatable
+    /// [default: `title` if present, then the first of description, job_description,
+    /// text, body, content, posting, summary].
+    #[arg(long = "text-field", value_name = "FIELD")]
+    text_fields: Vec<String>,
+    /// Record field holding the posting's id [default: the first of id, job_id,
+    /// posting_id, uuid, _id, req_id].
+    #[arg(long, value_name = "FIELD")]
+    id_field: Option<String>,
+    /// Largest JSON line or JSON file read, in bytes; longer records fail alone.
+    #[arg(long, value_name = "BYTES", default_value_t = roletag::pipeline::DEFAULT_MAX_BYTES)]
+    max_bytes: u64,
+    /// Record field holding an expected label, carried into the report as `expected`.
+    #[arg(long, value_name = "FIELD")]
+    label_field: Option<String>,
+}
+
+impl InputArgs {
+    fn fields(&self) -> FieldOptions {
+        FieldOptions {
+            text_fields: self.text_fields.clone(),
+            id_field: self.id_field.clone(),
+            label_field: self.label_field.clone(),
+        }
+    }
+}
+
 #[derive(Debug, clap::Args)]
 struct ScanArgs {
-    /// Files and folders to scan (folders recursively).
+    /// Files and folders to scan (folders recursively); `-` reads JSON Lines
+    /// records from standard input and streams results as they are tagged.
     #[arg(value_name = "PATH", default_value = ".")]
     paths: Vec<PathBuf>,
+    /// Read JSON Lines records from standard input (same as the path `-`).
+    #[arg(long)]
+    stdin: bool,
+    #[command(flatten)]
+    input: InputArgs,
     /// Output format.
     #[arg(long, value_enum, default_value_t = ScanFormat::Table)]
     format: ScanFormat,
@@ -154,6 +193,8 @@ pub(crate) enum Job {
         files: Vec<PathBuf>,
         format: Format,
         top: usize,
+        fields: FieldOptions,
+        max_bytes: u64,
     },
     Scan(Box<ScanJob>),
     LexiconShow,
@@ -170,6 +211,8 @@ pub(crate) struct ScanJob {
     pub(crate) output: Option<PathBuf>,
     pub(crate) threads: usize,
     pub(crate) walk: WalkOptions,
+    pub(crate) fields: FieldOptions,
+    pub(crate) max_bytes: u64,
     pub(crate) list_files: bool,
     pub(crate) top: usize,
 }
@@ -212,7 +255,14 @@ impl Args {
 impl Command {
     fn into_job(self) -> anyhow::Result<Job> {
         Ok(match self {
-            Command::Tag { files, format, top } => Job::Tag {
+            Command::Tag {
+                files,
+                format,
+                top,
+                input,
+            } => Job::Tag {
+                fields: input.fields(),
+                max_bytes: input.max_bytes,
                 files,
                 format: match format {
                     TagFormat::Long => Format::Long,
@@ -244,8 +294,15 @@ impl ScanArgs {
             bail!("--threads must be at least 1");
         }
         roletag::walk::check_globs(&self.globs)?;
+        let mut paths = self.paths;
+        if self.stdin {
+            paths.retain(|p| p.as_os_str() != "." && p.as_os_str() != "-");
+            paths.insert(0, PathBuf::from("-"));
+        }
         Ok(ScanJob {
-            paths: self.paths,
+            fields: self.input.fields(),
+            max_bytes: self.input.max_bytes,
+            paths,
             format: match self.format {
                 ScanFormat::Table => Format::Table,
                 ScanFormat::Jsonl => Format::JsonLines,

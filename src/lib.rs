@@ -27,6 +27,7 @@ pub mod lint;
 pub mod matcher;
 pub mod normalize;
 pub mod pipeline;
+pub mod records;
 pub mod report;
 pub mod score;
 pub mod walk;

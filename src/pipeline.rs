@@ -10,7 +10,8 @@
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
 
 use rayon::prelude::*;
 
@@ -19,6 +20,7 @@ use crate::label::{self, Thresholds};
 use crate::lexicon::Lexicon;
 use crate::matcher::{BuildError, Hit, MatchScratch, Matcher};
 use crate::normalize::NormText;
+use crate::records::{self, FieldOptions, Item, RecordFormat};
 use crate::report::{Outcome, Record, Reporter, Summary, Tagged};
 use crate::score;
 use crate::walk::{self, GlobError, WalkItem, WalkOptions};
@@ -116,12 +118,58 @@ impl Engine {
         warnings: Vec<String>,
         scratch: &mut Scratch,
     ) -> Record {
-        Record {
-            path,
-            outcome: Outcome::Tagged(Box::new(self.tag_text(text, scratch))),
-            warnings,
-        }
+        let tagged = self.tag_text(text, scratch);
+        Record::new(path, Outcome::Tagged(Box::new(tagged)), warnings)
     }
+
+    /// Tags one record of a record file (parsing it first if it is a raw JSON line).
+    pub fn tag_item(
+        &self,
+        path: &str,
+        item: &Item,
+        fields: &FieldOptions,
+        scratch: &mut Scratch,
+    ) -> Record {
+        let parsed;
+        let item = match item {
+            Item::Line { at, bytes } => {
+                parsed = records::parse_json_line(*at, bytes, fields);
+                &parsed
+            }
+            other => other,
+        };
+        let mut record = match item {
+            Item::Posting(p) => {
+                let mut r = self.tagged_record(path.to_string(), &p.text, Vec::new(), scratch);
+                r.id.clone_from(&p.id);
+                r.expected.clone_from(&p.expected);
+                r.record = Some(p.at.index);
+                return r;
+            }
+            Item::Failed { at, id, message } => {
+                let mut r = Record::new(
+                    path.to_string(),
+                    Outcome::Failed(message.clone()),
+                    Vec::new(),
+                );
+                r.id.clone_from(id);
+                r.record = Some(at.index);
+                r
+            }
+            Item::Line { .. } => unreachable_line(path),
+        };
+        record.path = path.to_string();
+        record
+    }
+}
+
+/// A raw line is always parsed before this point; kept total rather than panicking.
+fn unreachable_line(path: &str) -> Record {
+    Record::new(
+        path.to_string(),
+        Outcome::Failed("internal: unparsed record".to_string()),
+        Vec::new(),
+    )
 }
 
 fn failed_record(path: String, e: &ReadError) -> Record {
@@ -130,20 +178,34 @@ fn failed_record(path: String, e: &ReadError) -> Record {
     } else {
         Outcome::Failed(e.to_string())
     };
-    Record {
-        path,
-        outcome,
-        warnings: Vec::new(),
-    }
+    Record::new(path, outcome, Vec::new())
 }
 
 /// How to scan.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct ScanOptions {
     /// How to walk the roots.
     pub walk: WalkOptions,
     /// Worker threads (0: one per core).
     pub threads: usize,
+    /// Which fields of JSON/JSONL/CSV records hold the text, id and expected label.
+    pub fields: FieldOptions,
+    /// Largest record line (JSONL) or JSON file read, in bytes.
+    pub max_bytes: u64,
+}
+
+/// Default `--max-bytes`: 16 MiB.
+pub const DEFAULT_MAX_BYTES: u64 = 16 << 20;
+
+impl Default for ScanOptions {
+    fn default() -> ScanOptions {
+        ScanOptions {
+            walk: WalkOptions::default(),
+            threads: 0,
+            fields: FieldOptions::default(),
+            max_bytes: DEFAULT_MAX_BYTES,
+        }
+    }
 }
 
 /// What a scan did, beyond the records it reported.
@@ -177,9 +239,29 @@ pub enum ScanError {
     Interrupted,
 }
 
+/// The name standard input goes by in reports.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// One unit of work: a file, one record of a record file, or a path that failed.
+#[derive(Debug)]
+enum Job {
+    File(PathBuf),
+    Record {
+        path: Arc<str>,
+        item: Item,
+    },
+    Error {
+        path: String,
+        message: String,
+        missing_root: bool,
+    },
+}
+
 /// Walks `roots`, tags every posting and hands each record, in walk order, to `reporter`.
 ///
-/// Checks `cancel` between chunks. The reporter is not finished here.
+/// A root `-` reads JSON Lines records from standard input. Files with a record
+/// extension (`.jsonl`, `.ndjson`, `.json`, `.csv`, `.tsv`) give one posting per
+/// record. Checks `cancel` between chunks. The reporter is not finished here.
 ///
 /// # Errors
 /// See [`ScanError`]; per-posting problems are records, not errors.
@@ -198,31 +280,127 @@ pub fn scan(
             threads: opts.threads,
             message: e.to_string(),
         })?;
-    let (tx, rx) = mpsc::sync_channel::<WalkItem>(CHUNK * 2);
+    let (tx, rx) = mpsc::sync_channel::<Job>(CHUNK * 2);
     std::thread::scope(|s| {
-        let walk_opts = &opts.walk;
-        let walker = s.spawn(move || walk::walk(roots, walk_opts, |item| tx.send(item).is_ok()));
-        let result = consume(engine, &pool, &rx, reporter, cancel);
-        drop(rx); // unblocks the walker if we stopped early
-        let walked = walker.join().unwrap_or(Ok(()));
+        let producer = s.spawn(move || produce(roots, opts, |job| tx.send(job).is_ok()));
+        let result = consume(engine, opts, &pool, &rx, reporter, cancel);
+        drop(rx); // unblocks the producer if we stopped early
+        let walked = producer.join().unwrap_or(Ok(()));
         let outcome = result?;
         walked?;
         Ok(outcome)
     })
 }
 
+/// Walks the roots and expands record files into one job per record, in order.
+fn produce(
+    roots: &[PathBuf],
+    opts: &ScanOptions,
+    mut send: impl FnMut(Job) -> bool,
+) -> Result<(), GlobError> {
+    let (stdin_roots, path_roots): (Vec<&PathBuf>, Vec<&PathBuf>) =
+        roots.iter().partition(|r| r.as_os_str() == "-");
+    if !stdin_roots.is_empty()
+        && !expand_records(
+            STDIN_NAME,
+            io::stdin().lock(),
+            RecordFormat::JsonLines,
+            opts,
+            &mut send,
+        )
+    {
+        return Ok(());
+    }
+    let path_roots: Vec<PathBuf> = path_roots.into_iter().cloned().collect();
+    walk::walk(&path_roots, &opts.walk, |item| match item {
+        WalkItem::File(path) => match RecordFormat::from_path(&path) {
+            Some(format) => {
+                let shown = path.display().to_string();
+                match std::fs::File::open(&path) {
+                    Ok(f) => expand_records(&shown, f, format, opts, &mut send),
+                    Err(e) => send(Job::Error {
+                        path: shown,
+                        message: format!("cannot read: {e}"),
+                        missing_root: false,
+                    }),
+                }
+            }
+            None => send(Job::File(path)),
+        },
+        WalkItem::Error {
+            path,
+            message,
+            missing_root,
+        } => send(Job::Error {
+            path: path.display().to_string(),
+            message,
+            missing_root,
+        }),
+    })
+}
+
+/// Sends one job per record of `reader`; false when the consumer has stopped.
+fn expand_records(
+    shown: &str,
+    reader: impl io::Read,
+    format: RecordFormat,
+    opts: &ScanOptions,
+    send: &mut impl FnMut(Job) -> bool,
+) -> bool {
+    let path: Arc<str> = Arc::from(shown);
+    let mut open = true;
+    let mut any = false;
+    let read = records::read(reader, format, &opts.fields, opts.max_bytes, |item| {
+        any = true;
+        open = send(Job::Record {
+            path: Arc::clone(&path),
+            item,
+        });
+        open
+    });
+    match read {
+        Err(e) => send(Job::Error {
+            path: shown.to_string(),
+            message: format!("cannot read: {e}"),
+            missing_root: false,
+        }),
+        Ok(()) if !any && open => send(Job::Error {
+            path: shown.to_string(),
+            message: "no records: the file is empty".to_string(),
+            missing_root: false,
+        }),
+        Ok(()) => open,
+    }
+}
+
+/// How long a partly filled chunk waits for more input before it is tagged,
+/// so a slow stream (`roletag scan -` in a pipe) still gets results promptly.
+const CHUNK_WAIT: Duration = Duration::from_millis(20);
+
+fn next_chunk(rx: &mpsc::Receiver<Job>, chunk: &mut Vec<Job>) {
+    chunk.clear();
+    let Ok(first) = rx.recv() else { return };
+    chunk.push(first);
+    while chunk.len() < CHUNK {
+        match rx.recv_timeout(CHUNK_WAIT) {
+            Ok(job) => chunk.push(job),
+            Err(_) => break,
+        }
+    }
+}
+
 fn consume(
     engine: &Engine,
+    opts: &ScanOptions,
     pool: &rayon::ThreadPool,
-    rx: &mpsc::Receiver<WalkItem>,
+    rx: &mpsc::Receiver<Job>,
     reporter: &mut dyn Reporter,
     cancel: &AtomicBool,
 ) -> Result<ScanOutcome, ScanError> {
     let mut outcome = ScanOutcome::default();
-    let mut chunk: Vec<WalkItem> = Vec::with_capacity(CHUNK);
+    let mut chunk: Vec<Job> = Vec::with_capacity(CHUNK);
     loop {
-        chunk.clear();
-        chunk.extend(rx.iter().take(CHUNK));
+        next_chunk(rx, &mut chunk);
         if chunk.is_empty() {
             return Ok(outcome);
         }
@@ -232,15 +410,15 @@ fn consume(
         let records: Vec<Record> = pool.install(|| {
             chunk
                 .par_iter()
-                .map_init(Scratch::default, |scratch, item| {
-                    process_item(engine, item, scratch)
+                .map_init(Scratch::default, |scratch, job| {
+                    process_job(engine, opts, job, scratch)
                 })
                 .collect()
         });
-        for (item, r) in chunk.iter().zip(&records) {
+        for (job, r) in chunk.iter().zip(&records) {
             outcome.missing_root |= matches!(
-                item,
-                WalkItem::Error {
+                job,
+                Job::Error {
                     missing_root: true,
                     ..
                 }
@@ -248,17 +426,17 @@ fn consume(
             outcome.summary.add(r);
             reporter.record(r)?;
         }
+        reporter.flush()?;
     }
 }
 
-fn process_item(engine: &Engine, item: &WalkItem, scratch: &mut Scratch) -> Record {
-    match item {
-        WalkItem::File(path) => engine.tag_path(path, scratch),
-        WalkItem::Error { path, message, .. } => Record {
-            path: path.display().to_string(),
-            outcome: Outcome::Failed(message.clone()),
-            warnings: Vec::new(),
-        },
+fn process_job(engine: &Engine, opts: &ScanOptions, job: &Job, scratch: &mut Scratch) -> Record {
+    match job {
+        Job::File(path) => engine.tag_path(path, scratch),
+        Job::Record { path, item } => engine.tag_item(path, item, &opts.fields, scratch),
+        Job::Error { path, message, .. } => {
+            Record::new(path.clone(), Outcome::Failed(message.clone()), Vec::new())
+        }
     }
 }
 

@@ -14,7 +14,8 @@ use std::time::Instant;
 use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use roletag::lint::lint;
-use roletag::pipeline::{ScanError, ScanOptions, ScanOutcome};
+use roletag::pipeline::{ScanError, ScanOptions, ScanOutcome, STDIN_NAME};
+use roletag::records::RecordFormat;
 use roletag::report::{self, Context, Format};
 use roletag::walk::{self, WalkItem};
 use roletag::{Engine, Lexicon, Record, Reporter, Scratch, Summary};
@@ -36,7 +37,17 @@ pub(crate) fn run(config: Config) -> anyhow::Result<ExitCode> {
             ref files,
             format,
             top,
-        } => tag(&config, files, format, top)?,
+            ref fields,
+            max_bytes,
+        } => {
+            let opts = ScanOptions {
+                threads: 1,
+                fields: fields.clone(),
+                max_bytes,
+                ..ScanOptions::default()
+            };
+            tag(&config, files, format, top, &opts)?
+        }
         Job::Scan(ref job) => scan(&config, job)?,
         Job::LexiconShow => show_lexicon(&config)?,
         Job::LexiconCheck {
@@ -63,7 +74,13 @@ fn context<'a>(config: &'a Config, top: usize) -> Context<'a> {
     }
 }
 
-fn tag(config: &Config, files: &[PathBuf], format: Format, top: usize) -> anyhow::Result<u8> {
+fn tag(
+    config: &Config,
+    files: &[PathBuf],
+    format: Format,
+    top: usize,
+    opts: &ScanOptions,
+) -> anyhow::Result<u8> {
     let engine = Engine::new(config.lexicon.clone(), config.thresholds)?;
     let stdout = io::stdout().lock();
     let mut reporter = report::reporter(format, stdout, context(config, top))?;
@@ -76,8 +93,16 @@ fn tag(config: &Config, files: &[PathBuf], format: Format, top: usize) -> anyhow
     let (mut summary, mut missing) = (Summary::default(), false);
     let mut scratch = Scratch::default();
     for path in files {
+        if RecordFormat::from_path(path).is_some() && path.is_file() {
+            // A record file holds many postings: tag each, in order.
+            let never = AtomicBool::new(false);
+            let roots = [path.clone()];
+            let outcome = roletag::scan(&engine, &roots, opts, &mut *reporter, &never)?;
+            summary.merge(&outcome.summary);
+            continue;
+        }
         let record = if path.as_os_str() == "-" {
-            engine.tag_reader("<stdin>", io::stdin().lock(), &mut scratch)
+            engine.tag_reader(STDIN_NAME, io::stdin().lock(), &mut scratch)
         } else {
             missing |= !path.exists();
             engine.tag_path(path, &mut scratch)
@@ -116,6 +141,8 @@ fn scan(config: &Config, job: &ScanJob) -> anyhow::Result<u8> {
     let opts = ScanOptions {
         walk: job.walk.clone(),
         threads: job.threads,
+        fields: job.fields.clone(),
+        max_bytes: job.max_bytes,
     };
     let cancel = cancel_flag();
     let started = Instant::now();
@@ -211,6 +238,10 @@ impl Reporter for Progress<'_, '_> {
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {
         self.inner.finish(summary)
     }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 fn list_files(job: &ScanJob) -> anyhow::Result<u8> {
@@ -257,6 +288,7 @@ fn show_lexicon(config: &Config) -> anyhow::Result<u8> {
         th.blend_margin, th.min_evidence
     )?;
     let (mut lit, mut wild, mut re, mut var) = (0, 0, 0, 0);
+    let context = lex.terms.iter().filter(|t| t.context).count();
     for t in &lex.terms {
         match &t.patterns[0] {
             roletag::lexicon::Pattern::Literal(_) => lit += 1,
@@ -267,7 +299,7 @@ fn show_lexicon(config: &Config) -> anyhow::Result<u8> {
     }
     writeln!(
         out,
-        "terms       {} ({lit} literal, {wild} wildcard, {re} regex; {var} variants)\n",
+        "terms       {} ({lit} literal, {wild} wildcard, {re} regex; {var} variants; {context} context)\n",
         lex.terms.len()
     )?;
     write_axes(&mut out, lex)?;

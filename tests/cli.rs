@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
@@ -80,6 +80,12 @@ const NONE_POSTING: &str = "Registered Nurse\n\nProvide patient care on a busy w
 #[serde(deny_unknown_fields)]
 struct Tagged {
     path: String,
+    #[serde(default)]
+    record: Option<u64>,
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    expected: Option<String>,
     label: String,
     score: f64,
     confidence: f64,
@@ -117,6 +123,10 @@ struct Evidence {
 #[serde(deny_unknown_fields)]
 struct Failed {
     path: String,
+    #[serde(default)]
+    record: Option<u64>,
+    #[serde(default)]
+    id: Option<String>,
     error: String,
     #[serde(default)]
     skipped: bool,
@@ -246,8 +256,70 @@ fn tag_json_follows_the_contract() {
         .iter()
         .all(|e| e.pole == "cio" && e.count == 1 && e.weight > 0.0));
     assert!(t.evidence.iter().any(|e| e.axis == "systems"));
+    assert!(t.evidence.iter().all(|e| !e.context));
+    assert!(close(t.core_evidence, t.cio + t.cto));
     assert!(t.words > 10 && t.coverage > 0.0 && t.coverage < 1.0);
     assert!(t.warnings.is_empty());
+    assert_eq!(
+        (t.record, t.id.as_deref(), t.expected.as_deref()),
+        (None, None, None)
+    );
+}
+
+/// Context terms (customers, revenue) move the score but cannot label a posting alone:
+/// a sales posting that says "customers" ten times stays unclassified.
+#[test]
+fn context_terms_alone_leave_a_posting_unclassified() {
+    let d = Dir::new();
+    let sales = d.write("sales.txt", "Delight customers. ".repeat(10));
+    let mixed = d.write(
+        "mixed.txt",
+        "Own the product roadmap and talk to customers about the mobile apps.",
+    );
+    let o = run(&[
+        "--lexicon",
+        MINI,
+        "tag",
+        "--format",
+        "json",
+        &sales.display().to_string(),
+        &mixed.display().to_string(),
+    ]);
+    assert_code(&o, 0);
+    let lines = jsonl(&o);
+    let sales = lines[0].tagged();
+    assert_eq!(sales.label, "unclassified");
+    assert!(
+        sales.cto > 3.0 && close(sales.core_evidence, 0.0),
+        "{sales:?}"
+    );
+    assert!(sales.evidence[0].context);
+    let mixed = lines[1].tagged();
+    assert_eq!(mixed.label, "cto-like");
+    assert!(mixed.cto > mixed.core_evidence);
+}
+
+/// `--label-field` carries each record's expected label into the report.
+#[test]
+fn label_field_is_carried_as_expected() {
+    let d = Dir::new();
+    let p = d.write(
+        "gold.jsonl",
+        "{\"text\": \"run the erp\", \"gold\": \"cio-like\"}\n{\"text\": \"nothing\"}\n",
+    );
+    let o = run(&[
+        "--lexicon",
+        MINI,
+        "scan",
+        "--format",
+        "jsonl",
+        "--label-field",
+        "gold",
+        &p.display().to_string(),
+    ]);
+    let lines = jsonl(&o);
+    assert_eq!(lines[0].tagged().expected.as_deref(), Some("cio-like"));
+    assert_eq!(lines[1].tagged().expected, None);
 }
 
 #[test]
@@ -370,6 +442,98 @@ fn scan_reports_every_input_in_path_order() {
         ),
         "{err}"
     );
+}
+
+/// Every record of a record file is one line of the report, in file order,
+/// tagged or with its own error; the rest of the file is still tagged.
+#[test]
+fn scan_record_files_report_every_record() {
+    let d = Dir::new();
+    let cio = CIO_POSTING.replace('\n', " ");
+    let cto = CTO_POSTING.replace('\n', " ");
+    d.write(
+        "a.jsonl",
+        format!(
+            "{{\"id\": \"j1\", \"description\": \"{cio}\"}}\n{{broken\n\n{{\"id\": 9, \"text\": \"{cto}\"}}\n{{\"id\": \"j4\"}}\n"
+        ),
+    );
+    d.write(
+        "b.csv",
+        format!("job_id,title,description\nc1,IT,\"{cio}\nmore\"\nc2,too,many,fields\nc3,Dev,\"{cto}\"\n"),
+    );
+    d.write("c.json", format!("[{{\"body\": \"{cto}\"}}, 42]"));
+    d.write("d.json", "\"a string\"");
+    let o = run(&["--lexicon", MINI, "scan", "--format", "jsonl", &d.s()]);
+    assert_code(&o, 1);
+    let lines = jsonl(&o);
+    let got: Vec<(String, Option<u64>, Option<String>, String)> = lines
+        .iter()
+        .map(|l| {
+            let name = Path::new(l.path())
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .to_string();
+            match l {
+                Line::Tagged(t) => (name, t.record, t.id.clone(), t.label.clone()),
+                Line::Failed(f) => (name, f.record, f.id.clone(), "error".to_string()),
+            }
+        })
+        .collect();
+    let want: Vec<(&str, Option<u64>, Option<&str>, &str)> = vec![
+        ("a.jsonl", Some(0), Some("j1"), "cio-like"),
+        ("a.jsonl", Some(1), None, "error"),
+        ("a.jsonl", Some(2), Some("9"), "cto-like"),
+        ("a.jsonl", Some(3), Some("j4"), "error"),
+        ("b.csv", Some(0), Some("c1"), "cio-like"),
+        ("b.csv", Some(1), None, "error"),
+        ("b.csv", Some(2), Some("c3"), "cto-like"),
+        ("c.json", Some(0), None, "cto-like"),
+        ("c.json", Some(1), None, "error"),
+        ("d.json", Some(0), None, "error"),
+    ];
+    let want: Vec<(String, Option<u64>, Option<String>, String)> = want
+        .into_iter()
+        .map(|(a, b, c, e)| (a.to_string(), b, c.map(str::to_string), e.to_string()))
+        .collect();
+    assert_eq!(got, want);
+    assert!(lines[1].failed().error.starts_with("line 2: invalid JSON"));
+    assert!(lines[3].failed().error.contains("no text"));
+    assert!(lines[5].failed().error.contains("line 4: malformed row"));
+    assert!(lines[9]
+        .failed()
+        .error
+        .contains("neither an object nor an array"));
+    assert!(stderr(&o)
+        .contains("10 inputs: 2 cio-like, 3 cto-like, 0 blended, 0 unclassified; 5 failed"));
+}
+
+/// `scan -` reads JSON Lines from stdin and writes one result per record.
+#[test]
+fn scan_stdin_streams_jsonl() {
+    let cio = CIO_POSTING.replace('\n', " ");
+    let input = format!("{{\"id\": 1, \"text\": \"{cio}\"}}\nnot json\n");
+    let mut child = roletag()
+        .args(["--lexicon", MINI, "scan", "-", "--format", "jsonl"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_code(&o, 1);
+    let lines = jsonl(&o);
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0].path(), "<stdin>");
+    assert_eq!(lines[0].tagged().label, "cio-like");
+    assert_eq!(lines[0].tagged().id.as_deref(), Some("1"));
+    assert_eq!(lines[1].failed().record, Some(1));
 }
 
 #[test]
@@ -545,7 +709,9 @@ fn scan_csv_has_flat_axis_columns() {
             "systems_cio",
             "systems_cto",
             "evidence",
-            "error"
+            "error",
+            "record",
+            "id"
         ]
     );
     let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
@@ -725,7 +891,7 @@ fn lexicon_show_and_terms() {
     assert!(out.contains("hash        sha256:"), "{out}");
     assert!(out.contains("blend_margin 0.2, min_evidence 3"), "{out}");
     assert!(
-        out.contains("terms       9 (6 literal, 2 wildcard, 1 regex; 1 variants)"),
+        out.contains("terms       10 (7 literal, 2 wildcard, 1 regex; 1 variants; 1 context)"),
         "{out}"
     );
     let o = run(&["--lexicon", MINI, "lexicon", "terms"]);
@@ -735,6 +901,7 @@ fn lexicon_show_and_terms() {
             "internal users",
             "it budget",
             "customer facing",
+            "customers",
             "product roadmap",
             "erp",
             "service desk",

@@ -2,7 +2,8 @@
 //!
 //! Columns: `path, label, score, confidence, cio, cto, words, coverage`, then
 //! `<axis>_cio, <axis>_cto` for every axis in lexicon order, then `evidence`
-//! (`term:count` pairs joined by `; `, strongest first) and `error`.
+//! (`term:count` pairs joined by `; `, strongest first), `error`, and for
+//! records of JSON/JSONL/CSV files `record` (0-based position) and `id`.
 
 use std::io::{self, Write};
 
@@ -40,6 +41,8 @@ impl<'a, W: Write> Csv<'a, W> {
         }
         header.push("evidence".into());
         header.push("error".into());
+        header.push("record".into());
+        header.push("id".into());
         out.write_record(&header)?;
         Ok(Csv { out, cx })
     }
@@ -81,8 +84,14 @@ impl<W: Write> Reporter for Csv<'_, W> {
                 row.push(msg.clone());
             }
         }
+        row.push(r.record.map(|n| n.to_string()).unwrap_or_default());
+        row.push(r.id.clone().unwrap_or_default());
         self.out.write_record(&row)?;
         Ok(())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
 
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {

@@ -17,6 +17,12 @@ use crate::label::Label;
 #[derive(Serialize)]
 struct JsonTagged<'a> {
     path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    record: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expected: Option<&'a str>,
     label: &'static str,
     score: f64,
     confidence: f64,
@@ -34,6 +40,12 @@ struct JsonTagged<'a> {
 #[derive(Serialize)]
 struct JsonFailed<'a> {
     path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    record: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expected: Option<&'a str>,
     error: &'a str,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     skipped: bool,
@@ -83,6 +95,9 @@ pub(crate) fn write_record<W: Write>(out: &mut W, cx: &Context<'_>, r: &Record) 
         Outcome::Failed(msg) | Outcome::Skipped(msg) => {
             let f = JsonFailed {
                 path: &r.path,
+                record: r.record,
+                id: r.id.as_deref(),
+                expected: r.expected.as_deref(),
                 error: msg,
                 skipped: matches!(r.outcome, Outcome::Skipped(_)),
                 warnings: &r.warnings,
@@ -112,6 +127,9 @@ fn tagged<'a>(cx: &'a Context<'a>, r: &'a Record, t: &'a Tagged) -> JsonTagged<'
         .collect();
     JsonTagged {
         path: &r.path,
+        record: r.record,
+        id: r.id.as_deref(),
+        expected: r.expected.as_deref(),
         label: t.tagging.label.as_str(),
         score: round4(t.tagging.score),
         confidence: round4(t.tagging.confidence),
@@ -143,6 +161,10 @@ impl<W: Write> Reporter for JsonLines<'_, W> {
     fn record(&mut self, r: &Record) -> io::Result<()> {
         write_record(&mut self.out, &self.cx, r)?;
         self.out.write_all(b"\n")
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
 
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
@@ -217,6 +239,10 @@ impl<W: Write> Reporter for Json<'_, W> {
             .write_all(if self.first { b"\n" } else { b",\n" })?;
         self.first = false;
         write_record(&mut self.out, &self.cx, r)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {

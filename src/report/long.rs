@@ -113,7 +113,7 @@ fn bar(orientation: f64, has_evidence: bool) -> String {
 
 impl<W: Write> Reporter for Long<'_, W> {
     fn record(&mut self, r: &Record) -> io::Result<()> {
-        writeln!(self.out, "{}", r.path)?;
+        writeln!(self.out, "{}", r.display_path())?;
         match &r.outcome {
             Outcome::Tagged(t) => self.tagged(t)?,
             Outcome::Failed(msg) => writeln!(self.out, "  error       {msg}")?,
@@ -123,6 +123,10 @@ impl<W: Write> Reporter for Long<'_, W> {
             writeln!(self.out, "  warning     {w}")?;
         }
         writeln!(self.out)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
 
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {

@@ -7,10 +7,12 @@
 //! `table` (one greppable line per posting) and `long` (a block per posting for
 //! people). Numbers are rounded here, at the boundary, and nowhere else.
 //!
-//! The JSON object of a posting has, in order: `path`, `label`, `score`,
-//! `confidence`, `cio`, `cto`, `axes` (`{axis: {cio, cto}}`), `evidence`
-//! (`[{term, axis, pole, count, weight, contribution}]`, strongest first),
-//! `words`, `coverage`, and `warnings` when there are any. A posting that
+//! The JSON object of a posting has, in order: `path` (then `record` and `id`
+//! for a record of a JSON/JSONL/CSV file, and `expected` when a label field was
+//! read), `label`, `score`, `confidence`, `cio`, `cto`, `core_evidence`, `axes`
+//! (`{axis: {cio, cto}}`), `evidence` (`[{term, axis, pole, count, weight,
+//! contribution, context}]`, strongest first), `words`, `coverage`, and
+//! `warnings` when there are any. A posting that
 //! could not be tagged has `path` and `error` (and `skipped: true` when it was
 //! skipped on purpose, such as a binary file) and no `label`.
 
@@ -38,6 +40,12 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 pub struct Record {
     /// Where the posting came from (`<stdin>` for standard input).
     pub path: String,
+    /// For a record of a JSON/JSONL/CSV file: its 0-based position in the file.
+    pub record: Option<u64>,
+    /// For a record of a JSON/JSONL/CSV file: its id field, when it has one.
+    pub id: Option<String>,
+    /// The expected label read from `--label-field`, when asked for.
+    pub expected: Option<String>,
     /// Tagged, failed or skipped.
     pub outcome: Outcome,
     /// Problems that did not stop tagging.
@@ -65,6 +73,26 @@ pub struct Tagged {
 }
 
 impl Record {
+    /// A record for the file (or stream) at `path`.
+    pub fn new(path: String, outcome: Outcome, warnings: Vec<String>) -> Record {
+        Record {
+            path,
+            record: None,
+            id: None,
+            expected: None,
+            outcome,
+            warnings,
+        }
+    }
+
+    /// How people see where it came from: the path, and `#N` for a record of a file.
+    pub fn display_path(&self) -> String {
+        match self.record {
+            Some(n) => format!("{}#{n}", self.path),
+            None => self.path.clone(),
+        }
+    }
+
     /// The label, when the posting was tagged.
     pub fn label(&self) -> Option<Label> {
         match &self.outcome {
@@ -96,6 +124,15 @@ impl Summary {
             Outcome::Failed(_) => self.failed += 1,
             Outcome::Skipped(_) => self.skipped += 1,
         }
+    }
+
+    /// Adds another run's counts to these.
+    pub fn merge(&mut self, other: &Summary) {
+        for (a, b) in self.labels.iter_mut().zip(other.labels) {
+            *a += b;
+        }
+        self.failed += other.failed;
+        self.skipped += other.skipped;
     }
 
     /// Postings tagged.
@@ -158,6 +195,15 @@ pub trait Reporter {
     /// # Errors
     /// The writer's I/O error.
     fn finish(&mut self, summary: &Summary) -> io::Result<()>;
+
+    /// Pushes what is buffered to the writer; called after every chunk of a scan,
+    /// so a stream of postings gets its results as they are tagged.
+    ///
+    /// # Errors
+    /// The writer's I/O error.
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 /// An output format.

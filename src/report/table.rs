@@ -68,7 +68,7 @@ impl<W: Write> Reporter for Table<'_, W> {
                     "{shown}  {:>+6.3}  {:>4.2}  {}  [{}]",
                     t.tagging.score,
                     t.tagging.confidence,
-                    r.path,
+                    r.display_path(),
                     terms.join(", ")
                 )
             }
@@ -82,10 +82,16 @@ impl<W: Write> Reporter for Table<'_, W> {
                 writeln!(
                     self.out,
                     "{shown}  {:>6}  {:>4}  {}  ({msg})",
-                    "-", "-", r.path
+                    "-",
+                    "-",
+                    r.display_path()
                 )
             }
         }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
 
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {

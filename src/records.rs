@@ -1,0 +1,628 @@
+//! Record files: JSON, JSON Lines, CSV and TSV exports where each record is a posting.
+//!
+//! Input is a byte stream and [`FieldOptions`] (which fields hold the text, the
+//! id and an expected label); output is a stream of [`Item`]s in file order, one
+//! per record: already extracted ([`Item::Posting`]), a raw JSON line left for a
+//! worker thread to parse ([`Item::Line`], so JSONL parsing runs in parallel), or
+//! a per-record error ([`Item::Failed`]: a malformed line or row, a record with no
+//! text field). One bad record never stops the file. Lines longer than
+//! `max_bytes` are skipped with an error instead of being read into memory.
+//! This module does no matching and does not walk folders.
+
+use std::io::{self, BufRead, Read};
+use std::path::Path;
+
+use serde_json::Value;
+
+/// Body fields tried, in order, when no `--text-field` is given.
+pub const DEFAULT_BODY_FIELDS: [&str; 8] = [
+    "description",
+    "job_description",
+    "text",
+    "body",
+    "content",
+    "posting",
+    "summary",
+    "descriptionPlain",
+];
+/// The title field joined before the body when no `--text-field` is given.
+pub const DEFAULT_TITLE_FIELD: &str = "title";
+/// Id fields tried, in order, when no `--id-field` is given.
+pub const DEFAULT_ID_FIELDS: [&str; 6] = ["id", "job_id", "posting_id", "uuid", "_id", "req_id"];
+
+/// A record format, chosen by file extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordFormat {
+    /// `.jsonl`, `.ndjson`: one JSON object a line.
+    JsonLines,
+    /// `.json`: one object, or an array of objects.
+    Json,
+    /// `.csv`: a header row, then one posting a row (quoted newlines allowed).
+    Csv,
+    /// `.tsv`: as CSV, tab-separated.
+    Tsv,
+}
+
+impl RecordFormat {
+    /// The record format of `path` by extension (case-insensitive), if it is one.
+    pub fn from_path(path: &Path) -> Option<RecordFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        RecordFormat::from_name(&ext)
+    }
+
+    /// `jsonl`/`ndjson`, `json`, `csv`, `tsv`.
+    pub fn from_name(name: &str) -> Option<RecordFormat> {
+        match name {
+            "jsonl" | "ndjson" => Some(RecordFormat::JsonLines),
+            "json" => Some(RecordFormat::Json),
+            "csv" => Some(RecordFormat::Csv),
+            "tsv" => Some(RecordFormat::Tsv),
+            _ => None,
+        }
+    }
+}
+
+/// Which fields of a record hold what.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FieldOptions {
+    /// Fields joined (blank line between) into the posting text. Empty: the
+    /// `title` field if present, then the first of [`DEFAULT_BODY_FIELDS`].
+    pub text_fields: Vec<String>,
+    /// The id field. `None`: the first of [`DEFAULT_ID_FIELDS`] present.
+    pub id_field: Option<String>,
+    /// A field holding an expected label (for `roletag eval`).
+    pub label_field: Option<String>,
+}
+
+/// Where a record sits in its file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    /// 0-based record number (blank lines are not records): a pandas row index.
+    pub index: u64,
+    /// 1-based line where the record starts.
+    pub line: u64,
+}
+
+/// One record's posting.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Posting {
+    /// Where it is.
+    pub at: Position,
+    /// The record's id, if it has one.
+    pub id: Option<String>,
+    /// The posting text.
+    pub text: String,
+    /// The expected label, when a label field was asked for and present.
+    pub expected: Option<String>,
+}
+
+/// One record of a file, in file order.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Item {
+    /// A record whose fields are extracted.
+    Posting(Posting),
+    /// A JSON line not yet parsed (see [`parse_json_line`]).
+    Line {
+        /// Where it is.
+        at: Position,
+        /// The line's bytes, without the line end.
+        bytes: Vec<u8>,
+    },
+    /// A record that could not be read.
+    Failed {
+        /// Where it is.
+        at: Position,
+        /// Its id, when it could still be found.
+        id: Option<String>,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Reads every record of `reader` in `format`, handing each to `sink` (stop by returning false).
+///
+/// # Errors
+/// Only an I/O error of the reader itself; malformed records become [`Item::Failed`].
+pub fn read(
+    reader: impl Read,
+    format: RecordFormat,
+    fields: &FieldOptions,
+    max_bytes: u64,
+    sink: impl FnMut(Item) -> bool,
+) -> io::Result<()> {
+    match format {
+        RecordFormat::JsonLines => read_lines(io::BufReader::new(reader), max_bytes, sink),
+        RecordFormat::Json => read_json(reader, fields, max_bytes, sink),
+        RecordFormat::Csv => read_csv(reader, b',', fields, sink),
+        RecordFormat::Tsv => read_csv(reader, b'\t', fields, sink),
+    }
+}
+
+/// Parses one JSON line into a posting, or says what is wrong with it.
+pub fn parse_json_line(at: Position, bytes: &[u8], fields: &FieldOptions) -> Item {
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(v) => from_value(at, &v, fields),
+        Err(e) => Item::Failed {
+            at,
+            id: None,
+            message: format!("line {}: invalid JSON: {}", at.line, json_reason(&e)),
+        },
+    }
+}
+
+/// serde_json's message with its position made relative to the file: the
+/// record's own "line 1" would mislead, so only the column is kept.
+fn json_reason(e: &serde_json::Error) -> String {
+    let msg = e.to_string();
+    let msg = msg.rfind(" at line ").map_or(msg.as_str(), |i| &msg[..i]);
+    format!("{msg} (column {})", e.column())
+}
+
+fn read_lines(
+    mut r: impl BufRead,
+    max_bytes: u64,
+    mut sink: impl FnMut(Item) -> bool,
+) -> io::Result<()> {
+    let (mut index, mut line) = (0u64, 0u64);
+    let mut buf = Vec::new();
+    loop {
+        buf.clear();
+        line += 1;
+        let (read, overflow) = read_line_capped(&mut r, &mut buf, max_bytes)?;
+        if read == 0 {
+            return Ok(());
+        }
+        let at = Position { index, line };
+        let item = if overflow {
+            Item::Failed {
+                at,
+                id: None,
+                message: format!("line {line}: longer than --max-bytes ({max_bytes}); skipped"),
+            }
+        } else {
+            let trimmed = trim_line(&buf);
+            if trimmed.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            Item::Line {
+                at,
+                bytes: trimmed.to_vec(),
+            }
+        };
+        index += 1;
+        if !sink(item) {
+            return Ok(());
+        }
+    }
+}
+
+/// Reads one line into `buf` keeping at most `max` bytes; returns (bytes consumed, overflowed).
+fn read_line_capped(r: &mut impl BufRead, buf: &mut Vec<u8>, max: u64) -> io::Result<(u64, bool)> {
+    let (mut consumed, mut overflow) = (0u64, false);
+    loop {
+        let chunk = match r.fill_buf() {
+            Ok(c) => c,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if chunk.is_empty() {
+            return Ok((consumed, overflow));
+        }
+        let (take, done) = match memchr(b'\n', chunk) {
+            Some(i) => (i + 1, true),
+            None => (chunk.len(), false),
+        };
+        if !overflow {
+            if (buf.len() + take) as u64 > max.saturating_add(1) {
+                overflow = true;
+                buf.clear();
+            } else {
+                buf.extend_from_slice(&chunk[..take]);
+            }
+        }
+        r.consume(take);
+        consumed += take as u64;
+        if done {
+            return Ok((consumed, overflow));
+        }
+    }
+}
+
+fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
+    hay.iter().position(|&b| b == needle)
+}
+
+fn trim_line(buf: &[u8]) -> &[u8] {
+    let buf = buf.strip_suffix(b"\n").unwrap_or(buf);
+    let buf = buf.strip_suffix(b"\r").unwrap_or(buf);
+    buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buf)
+}
+
+fn read_json(
+    reader: impl Read,
+    fields: &FieldOptions,
+    max_bytes: u64,
+    mut sink: impl FnMut(Item) -> bool,
+) -> io::Result<()> {
+    let mut bytes = Vec::new();
+    reader
+        .take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    let first = Position { index: 0, line: 1 };
+    if bytes.len() as u64 > max_bytes {
+        let message = format!("JSON file larger than --max-bytes ({max_bytes})");
+        sink(Item::Failed {
+            at: first,
+            id: None,
+            message,
+        });
+        return Ok(());
+    }
+    let value: Value = match serde_json::from_slice(trim_line(&bytes)) {
+        Ok(v) => v,
+        Err(e) => {
+            let message = format!("invalid JSON: {e}");
+            let at = Position {
+                index: 0,
+                line: e.line() as u64,
+            };
+            sink(Item::Failed {
+                at,
+                id: None,
+                message,
+            });
+            return Ok(());
+        }
+    };
+    match value {
+        Value::Array(items) => {
+            for (i, v) in items.iter().enumerate() {
+                let at = Position {
+                    index: i as u64,
+                    line: 1,
+                };
+                let item = if v.is_object() {
+                    from_value(at, v, fields)
+                } else {
+                    Item::Failed {
+                        at,
+                        id: None,
+                        message: format!("element {i} is not a JSON object"),
+                    }
+                };
+                if !sink(item) {
+                    break;
+                }
+            }
+        }
+        v @ Value::Object(_) => {
+            sink(from_value(first, &v, fields));
+        }
+        _ => {
+            let message = "JSON file is neither an object nor an array of objects".to_string();
+            sink(Item::Failed {
+                at: first,
+                id: None,
+                message,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Extracts a posting from a JSON object.
+fn from_value(at: Position, v: &Value, fields: &FieldOptions) -> Item {
+    let Some(obj) = v.as_object() else {
+        return Item::Failed {
+            at,
+            id: None,
+            message: format!("line {}: not a JSON object", at.line),
+        };
+    };
+    let get = |name: &str| obj.get(name).and_then(value_text);
+    extract(at, get, fields)
+}
+
+/// Text of a JSON value: strings as they are, numbers and booleans printed,
+/// arrays of those joined by newlines; null and objects have none.
+fn value_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Array(a) => {
+            let parts: Vec<String> = a.iter().filter_map(value_text).collect();
+            (!parts.is_empty()).then(|| parts.join("\n"))
+        }
+        Value::Null | Value::Object(_) => None,
+    }
+}
+
+/// Builds a posting from a field getter, the same way for JSON and CSV.
+fn extract(at: Position, get: impl Fn(&str) -> Option<String>, fields: &FieldOptions) -> Item {
+    let id = match &fields.id_field {
+        Some(f) => get(f),
+        None => DEFAULT_ID_FIELDS.iter().find_map(|f| get(f)),
+    };
+    let expected = fields.label_field.as_deref().and_then(&get);
+    let mut parts: Vec<String> = Vec::new();
+    let looked_for: Vec<&str> = if fields.text_fields.is_empty() {
+        parts.extend(get(DEFAULT_TITLE_FIELD));
+        parts.extend(DEFAULT_BODY_FIELDS.iter().find_map(|f| get(f)));
+        std::iter::once(DEFAULT_TITLE_FIELD)
+            .chain(DEFAULT_BODY_FIELDS)
+            .collect()
+    } else {
+        parts.extend(fields.text_fields.iter().filter_map(|f| get(f)));
+        fields.text_fields.iter().map(String::as_str).collect()
+    };
+    parts.retain(|p| !p.trim().is_empty());
+    if parts.is_empty() {
+        let message = format!(
+            "line {}: record has no text in any of the fields {} (choose with --text-field)",
+            at.line,
+            looked_for.join(", ")
+        );
+        return Item::Failed { at, id, message };
+    }
+    Item::Posting(Posting {
+        at,
+        id,
+        text: parts.join("\n\n"),
+        expected,
+    })
+}
+
+fn read_csv(
+    reader: impl Read,
+    delimiter: u8,
+    fields: &FieldOptions,
+    mut sink: impl FnMut(Item) -> bool,
+) -> io::Result<()> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .flexible(false)
+        .from_reader(reader);
+    let header: Vec<String> = match rdr.byte_headers() {
+        Ok(h) => h
+            .iter()
+            .map(|f| String::from_utf8_lossy(f).trim().to_string())
+            .collect(),
+        Err(e) => {
+            let at = Position { index: 0, line: 1 };
+            let message = format!("cannot read the header row: {e}");
+            sink(Item::Failed {
+                at,
+                id: None,
+                message,
+            });
+            return Ok(());
+        }
+    };
+    let column = |name: &str| header.iter().position(|h| h == name);
+    let mut record = csv::ByteRecord::new();
+    let mut index = 0u64;
+    loop {
+        let item = match rdr.read_byte_record(&mut record) {
+            Ok(false) => return Ok(()),
+            Ok(true) => {
+                let line = record.position().map_or(0, |p| p.line());
+                let at = Position { index, line };
+                let get = |name: &str| {
+                    let f = record.get(column(name)?)?;
+                    let s = String::from_utf8_lossy(f).into_owned();
+                    (!s.trim().is_empty()).then_some(s)
+                };
+                extract(at, get, fields)
+            }
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line());
+                let at = Position { index, line };
+                if let csv::ErrorKind::Io(_) = e.kind() {
+                    return Err(io::Error::other(e.to_string()));
+                }
+                Item::Failed {
+                    at,
+                    id: None,
+                    message: format!("line {line}: malformed row: {}", csv_reason(&e)),
+                }
+            }
+        };
+        index += 1;
+        if !sink(item) {
+            return Ok(());
+        }
+    }
+}
+
+fn csv_reason(e: &csv::Error) -> String {
+    match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => format!("{len} fields where the header has {expected_len}"),
+        _ => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items(format: RecordFormat, input: &str, fields: &FieldOptions) -> Vec<Item> {
+        let mut out = Vec::new();
+        read(input.as_bytes(), format, fields, 1 << 20, |i| {
+            out.push(match i {
+                Item::Line { at, bytes } => parse_json_line(at, &bytes, fields),
+                other => other,
+            });
+            true
+        })
+        .unwrap();
+        out
+    }
+
+    fn text(i: &Item) -> &str {
+        match i {
+            Item::Posting(p) => &p.text,
+            other => panic!("expected a posting, got {other:?}"),
+        }
+    }
+
+    fn error(i: &Item) -> &str {
+        match i {
+            Item::Failed { message, .. } => message,
+            other => panic!("expected a failure, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn format_by_extension() {
+        let cases = [
+            ("a.jsonl", Some(RecordFormat::JsonLines)),
+            ("a.NDJSON", Some(RecordFormat::JsonLines)),
+            ("a.json", Some(RecordFormat::Json)),
+            ("a.csv", Some(RecordFormat::Csv)),
+            ("a.tsv", Some(RecordFormat::Tsv)),
+            ("a.txt", None),
+            ("jsonl", None),
+        ];
+        for (p, want) in cases {
+            assert_eq!(RecordFormat::from_path(Path::new(p)), want, "{p}");
+        }
+    }
+
+    #[test]
+    fn jsonl_default_fields_and_errors_per_line() {
+        let input = "{\"id\": 7, \"title\": \"IT Lead\", \"description\": \"Run the ERP\"}\n\
+                     \n\
+                     {not json}\n\
+                     {\"id\": \"x\", \"salary\": 3}\n\
+                     [1, 2]\n\
+                     {\"text\": \"Ship the app\"}";
+        let got = items(RecordFormat::JsonLines, input, &FieldOptions::default());
+        assert_eq!(got.len(), 5, "blank lines are not records: {got:?}");
+        assert_eq!(text(&got[0]), "IT Lead\n\nRun the ERP");
+        let Item::Posting(p) = &got[0] else { panic!() };
+        assert_eq!((p.id.as_deref(), p.at.index, p.at.line), (Some("7"), 0, 1));
+        assert!(
+            error(&got[1]).starts_with("line 3: invalid JSON"),
+            "{got:?}"
+        );
+        assert!(error(&got[2]).contains("no text in any of the fields title, description"));
+        let Item::Failed { id, at, .. } = &got[2] else {
+            panic!()
+        };
+        assert_eq!((id.as_deref(), at.index, at.line), (Some("x"), 2, 4));
+        assert!(error(&got[3]).contains("not a JSON object"));
+        assert_eq!(text(&got[4]), "Ship the app");
+    }
+
+    #[test]
+    fn chosen_fields_and_expected_label() {
+        let fields = FieldOptions {
+            text_fields: vec!["summary".into(), "duties".into()],
+            id_field: Some("ref".into()),
+            label_field: Some("gold".into()),
+        };
+        let input = r#"{"ref": "r1", "summary": "S", "duties": ["a", "b"], "gold": "cio-like", "description": "ignored"}"#;
+        let got = items(RecordFormat::JsonLines, input, &fields);
+        let Item::Posting(p) = &got[0] else {
+            panic!("{got:?}")
+        };
+        assert_eq!(p.text, "S\n\na\nb");
+        assert_eq!(p.id.as_deref(), Some("r1"));
+        assert_eq!(p.expected.as_deref(), Some("cio-like"));
+    }
+
+    #[test]
+    fn json_object_array_and_other() {
+        let one = items(
+            RecordFormat::Json,
+            r#"{"description": "d"}"#,
+            &FieldOptions::default(),
+        );
+        assert_eq!(text(&one[0]), "d");
+        let arr = items(
+            RecordFormat::Json,
+            r#"[{"body": "a"}, 3, {"body": "c"}]"#,
+            &FieldOptions::default(),
+        );
+        assert_eq!(arr.len(), 3);
+        assert_eq!(text(&arr[2]), "c");
+        assert!(error(&arr[1]).contains("element 1 is not a JSON object"));
+        let bad = items(
+            RecordFormat::Json,
+            "\"just a string\"",
+            &FieldOptions::default(),
+        );
+        assert!(error(&bad[0]).contains("neither an object nor an array"));
+        let broken = items(RecordFormat::Json, "{\n\"a\": ", &FieldOptions::default());
+        assert!(error(&broken[0]).starts_with("invalid JSON"));
+    }
+
+    #[test]
+    fn csv_quoted_newlines_and_bad_rows() {
+        let input = "id,title,description\n\
+                     1,IT Manager,\"Run the\nservice desk\"\n\
+                     2,too,many,fields\n\
+                     3,,\n\
+                     4,Dev,\"Ship, \"\"fast\"\"\"\n";
+        let got = items(RecordFormat::Csv, input, &FieldOptions::default());
+        assert_eq!(got.len(), 4, "{got:?}");
+        assert_eq!(text(&got[0]), "IT Manager\n\nRun the\nservice desk");
+        assert!(error(&got[1]).contains("malformed row: 4 fields where the header has 3"));
+        assert!(error(&got[2]).contains("no text"));
+        assert_eq!(text(&got[3]), "Dev\n\nShip, \"fast\"");
+        let Item::Posting(p) = &got[3] else { panic!() };
+        assert_eq!((p.at.index, p.at.line, p.id.as_deref()), (3, 6, Some("4")));
+    }
+
+    #[test]
+    fn tsv_uses_tabs() {
+        let got = items(
+            RecordFormat::Tsv,
+            "job_id\tbody\nA1\tRun the ERP, daily\n",
+            &FieldOptions::default(),
+        );
+        let Item::Posting(p) = &got[0] else {
+            panic!("{got:?}")
+        };
+        assert_eq!(
+            (p.text.as_str(), p.id.as_deref()),
+            ("Run the ERP, daily", Some("A1"))
+        );
+    }
+
+    #[test]
+    fn overlong_line_is_skipped_without_reading_it_whole() {
+        let long = format!(
+            "{{\"text\": \"{}\"}}\n{{\"text\": \"ok\"}}\n",
+            "x".repeat(5000)
+        );
+        let mut got = Vec::new();
+        read(
+            long.as_bytes(),
+            RecordFormat::JsonLines,
+            &FieldOptions::default(),
+            100,
+            |i| {
+                got.push(i);
+                true
+            },
+        )
+        .unwrap();
+        assert_eq!(got.len(), 2);
+        assert!(error(&got[0]).contains("longer than --max-bytes (100)"));
+        assert!(matches!(&got[1], Item::Line { at, .. } if at.index == 1 && at.line == 2));
+    }
+
+    #[test]
+    fn crlf_and_bom_are_tolerated() {
+        let got = items(
+            RecordFormat::JsonLines,
+            "\u{feff}{\"text\": \"a\"}\r\n{\"text\": \"b\"}\r\n",
+            &FieldOptions::default(),
+        );
+        assert_eq!((text(&got[0]), text(&got[1])), ("a", "b"));
+    }
+}
