@@ -12,7 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use roletag::records::FieldOptions;
 use roletag::report::Format;
 use roletag::walk::WalkOptions;
-use roletag::{Lexicon, Thresholds};
+use roletag::{EngineOptions, Lexicon, ScanOptions, Thresholds};
 
 /// Tag job postings as CIO-like (inward: internal IT, enterprise systems, cost)
 /// or CTO-like (outward: products, engineering, customers, revenue), blended or
@@ -40,6 +40,11 @@ pub(crate) struct Args {
     #[arg(short, long, global = true)]
     quiet: bool,
 
+    /// Replace job titles ("Chief Information Officer", "VP of Engineering", a
+    /// title-like first line) with a neutral token before tagging.
+    #[arg(long, global = true)]
+    mask_titles: bool,
+
     #[command(subcommand)]
     command: Command,
 }
@@ -62,6 +67,9 @@ enum Command {
     },
     /// Tag every posting under folders, in parallel, into one report.
     Scan(ScanArgs),
+    /// Measure the labels against labelled postings: accuracy, per-label
+    /// precision/recall/F1, macro-F1 and the confusion matrix.
+    Eval(EvalArgs),
     /// Show, check or list a lexicon (the embedded default, or `--lexicon`).
     Lexicon {
         #[command(subcommand)]
@@ -139,6 +147,31 @@ struct ScanArgs {
     top: usize,
 }
 
+#[derive(Debug, clap::Args)]
+struct EvalArgs {
+    /// Labelled postings: a folder with one subfolder per label (`cio-like`,
+    /// `cto-like`, `blended`, `none`), or JSON/JSONL/CSV files with `--label-field`.
+    #[arg(value_name = "PATH", required = true)]
+    paths: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = EvalFormat::Table)]
+    format: EvalFormat,
+    /// Also list every misclassified posting with its strongest evidence.
+    #[arg(long)]
+    misses: bool,
+    /// Worker threads [default: one per core].
+    #[arg(short = 'j', long, value_name = "N")]
+    threads: Option<usize>,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum EvalFormat {
+    Table,
+    Json,
+}
+
 #[derive(Debug, Subcommand)]
 enum LexiconAction {
     /// Show the lexicon's name, hash, thresholds, axes and entry counts (the default).
@@ -184,6 +217,7 @@ pub(crate) struct Config {
     pub(crate) thresholds: Thresholds,
     pub(crate) color: bool,
     pub(crate) quiet: bool,
+    pub(crate) options: EngineOptions,
     pub(crate) job: Job,
 }
 
@@ -197,6 +231,12 @@ pub(crate) enum Job {
         max_bytes: u64,
     },
     Scan(Box<ScanJob>),
+    Eval {
+        paths: Vec<PathBuf>,
+        format: EvalFormat,
+        misses: bool,
+        scan: ScanOptions,
+    },
     LexiconShow,
     LexiconCheck {
         file: PathBuf,
@@ -247,6 +287,9 @@ impl Args {
             thresholds,
             color,
             quiet: self.quiet,
+            options: EngineOptions {
+                mask_titles: self.mask_titles,
+            },
             job: self.command.into_job()?,
         })
     }
@@ -273,6 +316,22 @@ impl Command {
                 top,
             },
             Command::Scan(a) => Job::Scan(Box::new(a.into_job()?)),
+            Command::Eval(a) => {
+                if a.threads == Some(0) {
+                    bail!("--threads must be at least 1");
+                }
+                Job::Eval {
+                    scan: ScanOptions {
+                        threads: a.threads.unwrap_or(0),
+                        fields: a.input.fields(),
+                        max_bytes: a.input.max_bytes,
+                        ..ScanOptions::default()
+                    },
+                    paths: a.paths,
+                    format: a.format,
+                    misses: a.misses,
+                }
+            }
             Command::Lexicon { action } => match action.unwrap_or(LexiconAction::Show) {
                 LexiconAction::Show => Job::LexiconShow,
                 LexiconAction::Check {

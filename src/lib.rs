@@ -20,10 +20,12 @@
 //! ```
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod eval;
 pub mod input;
 pub mod label;
 pub mod lexicon;
 pub mod lint;
+pub mod mask;
 pub mod matcher;
 pub mod normalize;
 pub mod pipeline;
@@ -36,7 +38,7 @@ pub use label::{Label, Tagging, Thresholds};
 pub use lexicon::{Lexicon, LexiconError, Pole, TermId};
 pub use matcher::{Hit, Matcher};
 pub use normalize::NormText;
-pub use pipeline::{scan, Engine, ScanOptions, Scratch};
+pub use pipeline::{scan, Engine, EngineOptions, ScanOptions, Scratch};
 pub use report::{Record, Reporter, Summary};
 pub use score::Scores;
 

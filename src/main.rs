@@ -6,6 +6,7 @@
 
 mod cli;
 mod run;
+mod run_eval;
 
 use std::process::ExitCode;
 

@@ -35,6 +35,14 @@ pub struct Engine {
     lexicon: Lexicon,
     matcher: Matcher,
     thresholds: Thresholds,
+    options: EngineOptions,
+}
+
+/// How postings are read before matching.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EngineOptions {
+    /// Replace job titles with a neutral token first (see [`crate::mask`]).
+    pub mask_titles: bool,
 }
 
 /// Per-worker buffers, reused from posting to posting.
@@ -57,7 +65,19 @@ impl Engine {
             lexicon,
             matcher,
             thresholds,
+            options: EngineOptions::default(),
         })
+    }
+
+    /// The same engine with `options`.
+    pub fn with_options(mut self, options: EngineOptions) -> Engine {
+        self.options = options;
+        self
+    }
+
+    /// The options in use.
+    pub fn options(&self) -> EngineOptions {
+        self.options
     }
 
     /// The lexicon in use.
@@ -77,7 +97,12 @@ impl Engine {
 
     /// Tags one posting's text.
     pub fn tag_text(&self, raw: &str, scratch: &mut Scratch) -> Tagged {
-        scratch.norm.refill(raw);
+        let raw = if self.options.mask_titles {
+            crate::mask::mask_titles(raw)
+        } else {
+            std::borrow::Cow::Borrowed(raw)
+        };
+        scratch.norm.refill(&raw);
         let text = scratch.norm.as_str();
         self.matcher
             .find_into(text, &mut scratch.matching, &mut scratch.hits);

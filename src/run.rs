@@ -49,6 +49,12 @@ pub(crate) fn run(config: Config) -> anyhow::Result<ExitCode> {
             tag(&config, files, format, top, &opts)?
         }
         Job::Scan(ref job) => scan(&config, job)?,
+        Job::Eval {
+            ref paths,
+            format,
+            misses,
+            ref scan,
+        } => crate::run_eval::eval(&config, paths, format, misses, scan)?,
         Job::LexiconShow => show_lexicon(&config)?,
         Job::LexiconCheck {
             ref file,
@@ -65,7 +71,12 @@ pub(crate) fn run(config: Config) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(code))
 }
 
-fn context<'a>(config: &'a Config, top: usize) -> Context<'a> {
+/// The engine for `config`: its lexicon, thresholds and options.
+pub(crate) fn engine(config: &Config) -> anyhow::Result<Engine> {
+    Ok(Engine::new(config.lexicon.clone(), config.thresholds)?.with_options(config.options))
+}
+
+pub(crate) fn context<'a>(config: &'a Config, top: usize) -> Context<'a> {
     Context {
         lexicon: &config.lexicon,
         thresholds: config.thresholds,
@@ -81,7 +92,7 @@ fn tag(
     top: usize,
     opts: &ScanOptions,
 ) -> anyhow::Result<u8> {
-    let engine = Engine::new(config.lexicon.clone(), config.thresholds)?;
+    let engine = engine(config)?;
     let stdout = io::stdout().lock();
     let mut reporter = report::reporter(format, stdout, context(config, top))?;
     let stdin_only = [PathBuf::from("-")];
@@ -114,7 +125,7 @@ fn tag(
     Ok(exit_code(&summary, missing))
 }
 
-fn exit_code(summary: &Summary, missing_path: bool) -> u8 {
+pub(crate) fn exit_code(summary: &Summary, missing_path: bool) -> u8 {
     if missing_path {
         FATAL
     } else if summary.failed > 0 {
@@ -137,7 +148,7 @@ fn scan(config: &Config, job: &ScanJob) -> anyhow::Result<u8> {
     if job.list_files {
         return list_files(job);
     }
-    let engine = Engine::new(config.lexicon.clone(), config.thresholds)?;
+    let engine = engine(config)?;
     let opts = ScanOptions {
         walk: job.walk.clone(),
         threads: job.threads,

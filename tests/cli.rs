@@ -952,3 +952,94 @@ fn invalid_thresholds_are_usage_errors() {
     let o = run(&["scan", "--threads", "0", "."]);
     assert_code(&o, 2);
 }
+
+/// `roletag eval` on a labelled folder and on a JSONL file with a label field:
+/// the numbers match a hand count, and `--mask-titles` hides a giveaway title.
+#[test]
+fn eval_counts_a_labelled_folder_and_records() {
+    let d = Dir::new();
+    d.write("cio-like/a.txt", CIO_POSTING);
+    d.write(
+        "cio-like/b.txt",
+        "Keep the help desk and ERP running for internal users.",
+    );
+    d.write("cto-like/c.txt", CTO_POSTING);
+    d.write("blended/d.txt", BLENDED_POSTING);
+    d.write("none/e.txt", NONE_POSTING);
+    d.write(
+        "none/f.txt",
+        "Ship features for our mobile apps. Talk to customers.",
+    );
+    d.write("loose.txt", "no label folder");
+    let o = run(&[
+        "--lexicon",
+        MINI,
+        "eval",
+        "--format",
+        "json",
+        "--misses",
+        &d.s(),
+    ]);
+    assert_code(&o, 0);
+    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(j["postings"], 6);
+    // Five right; the `none` posting about mobile apps is labelled cto-like.
+    assert!(close(j["accuracy"].as_f64().unwrap(), 5.0 / 6.0), "{j}");
+    assert_eq!(j["confusion"]["unclassified"]["cto-like"], 1);
+    assert_eq!(j["classes"]["cto-like"]["precision"], 0.5);
+    assert_eq!(j["classes"]["cio-like"]["recall"], 1.0);
+    assert_eq!(j["misses"].as_array().unwrap().len(), 1);
+    assert_eq!(j["misses"][0]["expected"], "unclassified");
+    assert_eq!(j["roletag"]["mask_titles"], false);
+    assert!(stderr(&o).contains("1 postings without an expected label"));
+
+    let gold = d.write(
+        "gold.jsonl",
+        "{\"t\": \"Service desk and ERP for internal users\", \"y\": \"cio\"}\n\
+         {\"t\": \"Own the product roadmap and the mobile apps\", \"y\": \"cio-like\"}\n",
+    );
+    let o = run(&[
+        "--lexicon",
+        MINI,
+        "eval",
+        "--text-field",
+        "t",
+        "--label-field",
+        "y",
+        &gold.display().to_string(),
+    ]);
+    assert_code(&o, 0);
+    let out = stdout(&o);
+    assert!(out.contains("postings 2   accuracy 0.500"), "{out}");
+    assert!(out.contains("cio<->cto confused 1 (50.0%)"), "{out}");
+
+    let titled = Dir::new();
+    titled.write(
+        "cio-like/t.txt",
+        "IT Budget Service Desk ERP Manager\n\nWe are hiring.",
+    );
+    let plain = run(&["--lexicon", MINI, "eval", "--format", "json", &titled.s()]);
+    let masked = run(&[
+        "--lexicon",
+        MINI,
+        "--mask-titles",
+        "eval",
+        "--format",
+        "json",
+        &titled.s(),
+    ]);
+    let acc = |o: &Output| {
+        serde_json::from_str::<serde_json::Value>(&stdout(o)).unwrap()["accuracy"].clone()
+    };
+    assert_eq!(acc(&plain), 1.0);
+    assert_eq!(acc(&masked), 0.0, "the title line alone carried the label");
+}
+
+#[test]
+fn eval_without_labels_is_a_usage_error() {
+    let d = Dir::new();
+    d.write("a.txt", CIO_POSTING);
+    let o = run(&["--lexicon", MINI, "eval", &d.s()]);
+    assert_code(&o, 2);
+    assert!(stderr(&o).contains("no labelled postings found"));
+}
