@@ -11,6 +11,7 @@ use anyhow::{bail, Context as _};
 use clap::{Parser, Subcommand, ValueEnum};
 use roletag::records::FieldOptions;
 use roletag::report::Format;
+use roletag::scope::ScopeOptions;
 use roletag::walk::WalkOptions;
 use roletag::{EngineOptions, Lexicon, ScanOptions, Thresholds};
 
@@ -44,6 +45,14 @@ pub(crate) struct Args {
     /// title-like first line) with a neutral token before tagging.
     #[arg(long, global = true)]
     mask_titles: bool,
+
+    /// Count negated terms too ("no ERP experience needed" counts ERP).
+    #[arg(long, global = true)]
+    no_negation: bool,
+
+    /// Count terms in boilerplate too (About us, benefits, equal-opportunity text).
+    #[arg(long, global = true)]
+    no_boilerplate: bool,
 
     #[command(subcommand)]
     command: Command,
@@ -289,6 +298,10 @@ impl Args {
             quiet: self.quiet,
             options: EngineOptions {
                 mask_titles: self.mask_titles,
+                scope: ScopeOptions {
+                    negation: !self.no_negation,
+                    boilerplate: !self.no_boilerplate,
+                },
             },
             job: self.command.into_job()?,
         })

@@ -31,6 +31,7 @@ pub mod normalize;
 pub mod pipeline;
 pub mod records;
 pub mod report;
+pub mod scope;
 pub mod score;
 pub mod walk;
 

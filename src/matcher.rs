@@ -14,6 +14,7 @@ use regex::{Regex, RegexSet};
 
 use crate::lexicon::{Lexicon, Pattern, TermId};
 use crate::normalize::{is_word_char, NormText};
+use crate::scope::Status;
 
 /// One match of a term. `start..end` are byte offsets into the *normalised* text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,6 +25,8 @@ pub struct Hit {
     pub end: usize,
     /// The term that matched.
     pub term: TermId,
+    /// Whether it counts (set by [`crate::scope`]; the matcher leaves it `Counted`).
+    pub status: Status,
 }
 
 /// Tie-break rank of a pattern kind: lower is more specific.
@@ -148,7 +151,12 @@ fn push_if_bounded(
     out: &mut Vec<Candidate>,
 ) {
     if start < end && is_boundary_before(text, start) && is_boundary_after(text, end) {
-        let hit = Hit { start, end, term };
+        let hit = Hit {
+            start,
+            end,
+            term,
+            status: Status::Counted,
+        };
         out.push(Candidate { hit, kind });
     }
 }

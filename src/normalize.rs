@@ -12,6 +12,9 @@
 pub struct NormText {
     text: String,
     words: usize,
+    /// For every `\n` of the raw text, the length of the normalised text at that
+    /// point: raw line `k + 1` starts at normalised offset `breaks[k]`.
+    breaks: Vec<usize>,
 }
 
 impl NormText {
@@ -25,7 +28,13 @@ impl NormText {
     /// Normalises `raw` into this value, reusing its buffer.
     pub fn refill(&mut self, raw: &str) {
         self.text.clear();
-        self.words = normalize_into(raw, &mut self.text);
+        self.breaks.clear();
+        self.words = normalize_with_breaks(raw, &mut self.text, Some(&mut self.breaks));
+    }
+
+    /// The raw line (0-based) that normalised offset `at` came from.
+    pub fn line_of(&self, at: usize) -> usize {
+        self.breaks.partition_point(|&b| b <= at)
     }
 
     /// The normalised text.
@@ -53,6 +62,14 @@ fn is_separator(c: char) -> bool {
 
 /// Normalises `raw` onto the end of `out` and returns the number of words.
 pub fn normalize_into(raw: &str, out: &mut String) -> usize {
+    normalize_with_breaks(raw, out, None)
+}
+
+fn normalize_with_breaks(
+    raw: &str,
+    out: &mut String,
+    mut breaks: Option<&mut Vec<usize>>,
+) -> usize {
     out.reserve(raw.len());
     let mut words = 0;
     let mut in_word = false;
@@ -60,6 +77,12 @@ pub fn normalize_into(raw: &str, out: &mut String) -> usize {
     let mut pending_space = false;
     let mut at_start = true;
     for c in raw.chars() {
+        if c == '\n' {
+            if let Some(b) = breaks.as_deref_mut() {
+                // The pending space (if any) belongs to the new line.
+                b.push(out.len() + usize::from(pending_space || !at_start));
+            }
+        }
         if is_separator(c) {
             pending_space = !at_start;
             in_word = false;
@@ -144,6 +167,18 @@ mod tests {
             assert_eq!(n.as_str(), *want, "case {name}");
             assert_eq!(n.words(), *words, "case {name} word count");
         }
+    }
+
+    #[test]
+    fn line_of_maps_offsets_back_to_raw_lines() {
+        let n = NormText::new("Benefits\n\n- dental  plan\nERP and CRM");
+        assert_eq!(n.as_str(), "benefits dental plan erp and crm");
+        let line = |word: &str| n.line_of(n.as_str().find(word).unwrap());
+        assert_eq!(line("benefits"), 0);
+        assert_eq!(line("dental"), 2);
+        assert_eq!(line("plan"), 2);
+        assert_eq!(line("erp"), 3);
+        assert_eq!(line("crm"), 3);
     }
 
     #[test]

@@ -22,6 +22,7 @@ use crate::matcher::{BuildError, Hit, MatchScratch, Matcher};
 use crate::normalize::NormText;
 use crate::records::{self, FieldOptions, Item, RecordFormat};
 use crate::report::{Outcome, Record, Reporter, Summary, Tagged};
+use crate::scope::{self, ScopeOptions};
 use crate::score;
 use crate::walk::{self, GlobError, WalkItem, WalkOptions};
 
@@ -43,6 +44,8 @@ pub struct Engine {
 pub struct EngineOptions {
     /// Replace job titles with a neutral token first (see [`crate::mask`]).
     pub mask_titles: bool,
+    /// Which hits are ignored as negated or boilerplate (see [`crate::scope`]).
+    pub scope: ScopeOptions,
 }
 
 /// Per-worker buffers, reused from posting to posting.
@@ -106,6 +109,7 @@ impl Engine {
         let text = scratch.norm.as_str();
         self.matcher
             .find_into(text, &mut scratch.matching, &mut scratch.hits);
+        scope::apply(&raw, &scratch.norm, &mut scratch.hits, self.options.scope);
         let scores = score::score(&self.lexicon, &scratch.hits, text, scratch.norm.words());
         Tagged {
             tagging: label::tag(&scores, &self.thresholds),

@@ -9,6 +9,7 @@
 
 use crate::lexicon::{Lexicon, Pole, TermId};
 use crate::matcher::Hit;
+use crate::scope::Status;
 
 /// CIO and CTO weight on one axis (or in total).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -66,9 +67,11 @@ pub struct Scores {
     pub axes: Vec<PoleWeights>,
     /// One entry per matched term, in term order.
     pub tallies: Vec<TermTally>,
+    /// Hits that did not count (negated, boilerplate): per term and reason, in term order.
+    pub ignored: Vec<(TermId, Status, u32)>,
     /// Words in the posting.
     pub words: usize,
-    /// Words covered by hits.
+    /// Words covered by counted hits.
     pub matched_words: usize,
 }
 
@@ -109,15 +112,23 @@ pub fn repetition_factor(count: u32) -> f64 {
 ///
 /// `matched_words` counts the words inside the hits; `text` is the normalised text.
 pub fn score(lexicon: &Lexicon, hits: &[Hit], text: &str, words: usize) -> Scores {
-    let mut ids: Vec<TermId> = hits.iter().map(|h| h.term).collect();
+    let counted = || hits.iter().filter(|h| h.status == Status::Counted);
+    let mut ids: Vec<TermId> = counted().map(|h| h.term).collect();
     ids.sort_unstable();
+    let mut ignored: Vec<(TermId, Status)> = hits
+        .iter()
+        .filter(|h| h.status != Status::Counted)
+        .map(|h| (h.term, h.status))
+        .collect();
+    ignored.sort_unstable();
     let mut scores = Scores {
         axes: vec![PoleWeights::default(); lexicon.axes.len()],
         words,
-        matched_words: hits
-            .iter()
-            .map(|h| count_words(&text[h.start..h.end]))
-            .sum(),
+        matched_words: counted().map(|h| count_words(&text[h.start..h.end])).sum(),
+        ignored: ignored
+            .chunk_by(|a, b| a == b)
+            .map(|g| (g[0].0, g[0].1, g.len() as u32))
+            .collect(),
         ..Scores::default()
     };
     for group in ids.chunk_by(|a, b| a == b) {

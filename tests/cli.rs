@@ -96,8 +96,19 @@ struct Tagged {
     evidence: Vec<Evidence>,
     words: u64,
     coverage: f64,
+    ignored: Vec<IgnoredTerm>,
     #[serde(default)]
     warnings: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IgnoredTerm {
+    term: String,
+    axis: String,
+    pole: String,
+    count: u32,
+    reason: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -1042,4 +1053,49 @@ fn eval_without_labels_is_a_usage_error() {
     let o = run(&["--lexicon", MINI, "eval", &d.s()]);
     assert_code(&o, 2);
     assert!(stderr(&o).contains("no labelled postings found"));
+}
+
+/// Negated terms and boilerplate sections are reported under `ignored` and do
+/// not move the score; `--no-negation` / `--no-boilerplate` count them again.
+#[test]
+fn negated_and_boilerplate_terms_are_ignored_but_reported() {
+    let d = Dir::new();
+    let p = d.write(
+        "p.txt",
+        "Mobile Lead\n\nShip features for our mobile apps and own the product roadmap.\n\
+         No ERP experience needed.\n\nBenefits:\n- service desk support for every laptop\n",
+    );
+    let path = p.display().to_string();
+    let o = run(&["--lexicon", MINI, "tag", "--format", "json", &path]);
+    let t = jsonl(&o).remove(0);
+    let t = t.tagged();
+    assert_eq!(t.label, "cto-like");
+    assert!(close(t.score, 1.0), "{t:?}");
+    let ignored: Vec<(&str, &str, &str, u32)> = t
+        .ignored
+        .iter()
+        .map(|i| (i.term.as_str(), i.reason.as_str(), i.axis.as_str(), i.count))
+        .collect();
+    assert_eq!(
+        ignored,
+        [
+            ("erp", "negated", "systems", 1),
+            ("service desk", "boilerplate", "systems", 1)
+        ]
+    );
+    assert!(t.ignored.iter().all(|i| i.pole == "cio"));
+    let o = run(&[
+        "--lexicon",
+        MINI,
+        "--no-negation",
+        "--no-boilerplate",
+        "tag",
+        "--format",
+        "json",
+        &path,
+    ]);
+    let t = jsonl(&o).remove(0);
+    let t = t.tagged();
+    assert!(t.ignored.is_empty());
+    assert!(t.score < 1.0 && t.cio > 0.0);
 }

@@ -33,8 +33,19 @@ struct JsonTagged<'a> {
     evidence: Vec<Evidence<'a>>,
     words: usize,
     coverage: f64,
+    ignored: Vec<Ignored<'a>>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     warnings: &'a [String],
+}
+
+/// A term whose hits did not count, and why.
+#[derive(Serialize)]
+struct Ignored<'a> {
+    term: &'a str,
+    axis: &'a str,
+    pole: &'static str,
+    count: u32,
+    reason: &'static str,
 }
 
 #[derive(Serialize)]
@@ -140,6 +151,21 @@ fn tagged<'a>(cx: &'a Context<'a>, r: &'a Record, t: &'a Tagged) -> JsonTagged<'
         evidence,
         words: t.scores.words,
         coverage: round4(t.scores.coverage()),
+        ignored: t
+            .scores
+            .ignored
+            .iter()
+            .map(|&(id, status, count)| {
+                let term = &lex.terms[id];
+                Ignored {
+                    term: &term.name,
+                    axis: &lex.axes[term.axis].name,
+                    pole: term.pole.as_str(),
+                    count,
+                    reason: status.as_str(),
+                }
+            })
+            .collect(),
         warnings: &r.warnings,
     }
 }

@@ -1,0 +1,415 @@
+//! Scope: which hits describe the role, and which only sit near it.
+//!
+//! Input is the raw text, its [`NormText`] and the matcher's [`Hit`]s; output is
+//! each hit's [`Status`]. Two things make a hit not count:
+//! * **negation**: a cue word (`no`, `not`, `without`, `never`...) at most
+//!   [`NEGATION_WINDOW`] words before it in the same clause ("no ERP experience
+//!   needed", "not a product role"), or a cue right after it ("ERP is not
+//!   required");
+//! * **boilerplate**: lines in a section whose heading is company or legal copy
+//!   ("About us", "About Acme", "Benefits", "What we offer", "Equal opportunity")
+//!   until the next heading, and any line carrying an equal-opportunity, pay or
+//!   benefits formula. Such copy describes the employer, not the role.
+//!
+//! Ignored hits stay in the report (`ignored`), so the evidence stays honest.
+//! No I/O, no scoring here.
+
+use crate::matcher::Hit;
+use crate::normalize::NormText;
+
+/// How many words before a hit a negation cue reaches.
+pub const NEGATION_WINDOW: usize = 4;
+
+/// Whether a hit counts toward the score.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    /// Evidence about the role.
+    #[default]
+    Counted,
+    /// Negated ("no ERP experience needed").
+    Negated,
+    /// In company, benefits or legal boilerplate.
+    Boilerplate,
+}
+
+impl Status {
+    /// `counted`, `negated` or `boilerplate`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Counted => "counted",
+            Status::Negated => "negated",
+            Status::Boilerplate => "boilerplate",
+        }
+    }
+}
+
+/// Which scopes to apply.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ScopeOptions {
+    /// Ignore negated hits.
+    pub negation: bool,
+    /// Ignore hits in boilerplate.
+    pub boilerplate: bool,
+}
+
+impl Default for ScopeOptions {
+    fn default() -> ScopeOptions {
+        ScopeOptions {
+            negation: true,
+            boilerplate: true,
+        }
+    }
+}
+
+/// Words that negate what follows them within the window.
+const NEGATORS: [&str; 14] = [
+    "no", "not", "without", "never", "nor", "neither", "non", "isn't", "aren't", "won't", "don't",
+    "doesn't", "cannot", "can't",
+];
+
+/// Phrases that negate what precedes them ("ERP experience is not required").
+const AFTER_NEGATORS: [&str; 7] = [
+    "not required",
+    "not needed",
+    "not necessary",
+    "not essential",
+    "not expected",
+    "not part of",
+    "is not",
+];
+
+/// Heading starts that open a boilerplate section (lower case, matched as prefixes).
+const BOILER_HEADINGS: [&str; 32] = [
+    "about us",
+    "about the company",
+    "about our company",
+    "who we are",
+    "our company",
+    "company overview",
+    "our story",
+    "our mission",
+    "our values",
+    "our culture",
+    "culture",
+    "life at",
+    "why join",
+    "why work",
+    "why you'll love",
+    "benefits",
+    "our benefits",
+    "perks",
+    "what we offer",
+    "what's in it for you",
+    "we offer",
+    "in return",
+    "total rewards",
+    "compensation",
+    "salary",
+    "pay range",
+    "equal opportunity",
+    "equal employment",
+    "eeo",
+    "diversity",
+    "accommodation",
+    "privacy",
+];
+
+/// "About X" headings that describe the role, not the company.
+const ABOUT_THE_ROLE: [&str; 9] = [
+    "about the role",
+    "about this role",
+    "about you",
+    "about the team",
+    "about the job",
+    "about the position",
+    "about the opportunity",
+    "about your role",
+    "about this position",
+];
+
+/// Formulas that make a single line boilerplate wherever it stands (lower case).
+const BOILER_LINES: [&str; 14] = [
+    "equal opportunity employer",
+    "equal employment opportunity",
+    "without regard to",
+    "reasonable accommodation",
+    "e verify",
+    "pay transparency",
+    "salary range",
+    "base salary",
+    "401(k)",
+    "medical, dental",
+    "paid time off",
+    "parental leave",
+    "protected veteran",
+    "gender identity",
+];
+
+/// Sets the status of every hit. `raw` is the text that was normalised into `norm`.
+pub fn apply(raw: &str, norm: &NormText, hits: &mut [Hit], opts: ScopeOptions) {
+    if hits.is_empty() {
+        return;
+    }
+    let boiler = if opts.boilerplate {
+        boilerplate_lines(raw)
+    } else {
+        Vec::new()
+    };
+    let text = norm.as_str();
+    for hit in hits.iter_mut() {
+        hit.status = if boiler.get(norm.line_of(hit.start)) == Some(&true) {
+            Status::Boilerplate
+        } else if opts.negation && is_negated(text, norm, hit) {
+            Status::Negated
+        } else {
+            Status::Counted
+        };
+    }
+}
+
+/// Heading starts that describe the role itself: they end a boilerplate section.
+const ROLE_HEADINGS: [&str; 30] = [
+    "about the role",
+    "about this role",
+    "about you",
+    "about the team",
+    "the role",
+    "your role",
+    "role",
+    "the opportunity",
+    "the job",
+    "job description",
+    "position summary",
+    "overview",
+    "responsibilities",
+    "key responsibilities",
+    "duties",
+    "what you'll",
+    "what you will",
+    "in this role",
+    "you will",
+    "you'll",
+    "requirements",
+    "qualifications",
+    "minimum qualifications",
+    "preferred qualifications",
+    "skills",
+    "experience",
+    "who you are",
+    "what we're looking for",
+    "what we are looking for",
+    "nice to have",
+];
+
+/// One flag per raw line: is it boilerplate?
+///
+/// A boilerplate heading opens a section; inside it only a strong heading (a
+/// role heading, an ALL-CAPS line, or one ending in `:`) that is not itself
+/// boilerplate closes it, so short benefit lines without bullets stay inside.
+pub fn boilerplate_lines(raw: &str) -> Vec<bool> {
+    let mut in_section = false;
+    raw.split('\n')
+        .map(|line| {
+            let line = line.trim();
+            if line.is_empty() {
+                return in_section;
+            }
+            let lower = line.to_lowercase();
+            if is_heading(line) {
+                if is_boiler_heading(&lower) {
+                    in_section = true;
+                } else if !in_section || is_strong_heading(line, &lower) {
+                    in_section = false;
+                }
+                return in_section;
+            }
+            in_section || BOILER_LINES.iter().any(|f| lower.contains(f))
+        })
+        .collect()
+}
+
+/// A heading that certainly starts a new section.
+fn is_strong_heading(line: &str, lower: &str) -> bool {
+    let h = lower.trim_end_matches([':', ' ']);
+    let caps = line.chars().any(char::is_alphabetic) && !line.chars().any(char::is_lowercase);
+    line.ends_with(':') || caps || ROLE_HEADINGS.iter().any(|p| h.starts_with(p))
+}
+
+/// A short line that is not a list item and does not end a sentence.
+fn is_heading(line: &str) -> bool {
+    let first = line.chars().next().unwrap_or(' ');
+    let bullet = matches!(first, '-' | '*' | '•' | '·' | '▪' | '–' | '—' | '>' | '+')
+        || first.is_ascii_digit();
+    let words = line.split_whitespace().count();
+    !bullet && words <= 8 && !line.ends_with(['.', ',', ';'])
+}
+
+fn is_boiler_heading(lower: &str) -> bool {
+    let h = lower.trim_end_matches([':', '!', '?', ' ']);
+    if ABOUT_THE_ROLE.iter().any(|p| h.starts_with(p)) {
+        return false;
+    }
+    // "About Acme", "About Acme Health": the company's own pitch.
+    (h.starts_with("about ") && h.split_whitespace().count() <= 4)
+        || BOILER_HEADINGS.iter().any(|p| h.starts_with(p))
+}
+
+/// True when a negator stands within the window before `hit` in its clause and
+/// raw line, or a negating phrase follows it in its clause.
+fn is_negated(text: &str, norm: &NormText, hit: &Hit) -> bool {
+    let line = norm.line_of(hit.start);
+    let before = &text[..hit.start];
+    let clause_start = before
+        .rfind(['.', ';', ':', '!', '?', '(', ')', ','])
+        .map_or(0, |i| i + 1);
+    let words = words_rev(before, clause_start)
+        .take_while(|&(i, _)| norm.line_of(i) == line)
+        .take(NEGATION_WINDOW);
+    for (_, w) in words {
+        if NEGATORS.contains(&w) {
+            return true;
+        }
+    }
+    let after = &text[hit.end..];
+    let clause_end = after
+        .find(['.', ';', ':', '!', '?', '(', ')', ','])
+        .unwrap_or(after.len());
+    let clause = &after[..clause_end];
+    let head: Vec<&str> = clause.split_whitespace().take(5).collect();
+    let head = head.join(" ");
+    AFTER_NEGATORS.iter().any(|p| head.contains(p))
+}
+
+/// The words of `s[from..]` from the last to the first, with their start offsets.
+fn words_rev(s: &str, from: usize) -> impl Iterator<Item = (usize, &str)> {
+    let mut end = s.len();
+    s[from..].rsplit(' ').filter_map(move |w| {
+        let start = end - w.len();
+        end = start.saturating_sub(1);
+        (!w.is_empty()).then_some((start, w))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon::Lexicon;
+    use crate::matcher::Matcher;
+
+    /// Status of each hit of a one-axis lexicon on `text`, as (matched text, status).
+    fn statuses(terms: &[&str], text: &str) -> Vec<(String, Status)> {
+        let entries: Vec<String> = terms
+            .iter()
+            .map(|t| format!("{{ axis = \"a\", pole = \"cio\", term = \"{t}\" }},"))
+            .collect();
+        let lex = Lexicon::from_toml(
+            &format!(
+                "axes = [{{ name = \"a\", cio = \"x\", cto = \"y\" }}]\nterms = [\n{}\n]\n",
+                entries.join("\n")
+            ),
+            "t",
+        )
+        .unwrap();
+        let norm = NormText::new(text);
+        let mut hits = Matcher::new(&lex).unwrap().find(&norm);
+        apply(text, &norm, &mut hits, ScopeOptions::default());
+        hits.iter()
+            .map(|h| (norm.as_str()[h.start..h.end].to_string(), h.status))
+            .collect()
+    }
+
+    use Status::*;
+
+    #[test]
+    fn negation_table() {
+        let cases: &[(&str, &str, Status)] = &[
+            ("plain", "You will run the ERP.", Counted),
+            ("no_before", "No ERP experience needed.", Negated),
+            ("not_a_role", "This is not an ERP role.", Negated),
+            ("without", "Without any ERP background, you", Negated),
+            (
+                "outside_window",
+                "No travel is needed for this busy ERP role",
+                Counted,
+            ),
+            ("other_clause", "No travel; you will run the ERP", Counted),
+            ("after_phrase", "ERP experience is not required", Negated),
+            (
+                "after_other_clause",
+                "ERP daily, travel is not required",
+                Counted,
+            ),
+            ("previous_line", "Not remote\nERP owner", Counted),
+            ("contraction", "You won't touch the ERP", Negated),
+        ];
+        for (name, text, want) in cases {
+            let got = statuses(&["erp"], text);
+            assert_eq!(got.len(), 1, "case {name}: {got:?}");
+            assert_eq!(got[0].1, *want, "case {name}");
+        }
+    }
+
+    #[test]
+    fn boilerplate_sections_and_lines() {
+        let text = "About Acme\n\
+                    Acme runs the ERP for 500 stores.\n\
+                    \n\
+                    About the role\n\
+                    - Own the ERP upgrade\n\
+                    \n\
+                    Benefits:\n\
+                    - ERP training budget\n\
+                    - Dental\n\
+                    Requirements\n\
+                    - ERP experience\n\
+                    We are an equal opportunity employer and use the ERP.";
+        let got: Vec<Status> = statuses(&["erp"], text)
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect();
+        assert_eq!(
+            got,
+            [Boilerplate, Counted, Boilerplate, Counted, Boilerplate],
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn headings_are_short_unbulleted_lines() {
+        assert!(is_heading("What we offer"));
+        assert!(is_heading("ABOUT RAMP"));
+        assert!(!is_heading("- Benefits"));
+        assert!(!is_heading(
+            "We offer great benefits to everyone who joins us here today."
+        ));
+        assert!(is_boiler_heading("about ramp"));
+        assert!(!is_boiler_heading("about the role:"));
+        assert!(!is_boiler_heading("responsibilities"));
+    }
+
+    #[test]
+    fn options_turn_scopes_off() {
+        let text = "Benefits\nNo ERP needed";
+        let norm = NormText::new(text);
+        let mut hits = vec![Hit {
+            start: norm.as_str().find("erp").unwrap(),
+            end: norm.as_str().find("erp").unwrap() + 3,
+            term: 0,
+            status: Status::Counted,
+        }];
+        let off = ScopeOptions {
+            negation: false,
+            boilerplate: false,
+        };
+        apply(text, &norm, &mut hits, off);
+        assert_eq!(hits[0].status, Counted);
+        apply(text, &norm, &mut hits, ScopeOptions::default());
+        assert_eq!(hits[0].status, Boilerplate);
+        let negation_only = ScopeOptions {
+            negation: true,
+            boilerplate: false,
+        };
+        apply(text, &norm, &mut hits, negation_only);
+        assert_eq!(hits[0].status, Negated);
+    }
+}
