@@ -79,6 +79,10 @@ enum Command {
     /// Measure the labels against labelled postings: accuracy, per-label
     /// precision/recall/F1, macro-F1 and the confusion matrix.
     Eval(EvalArgs),
+    /// Fit the thresholds and axis weights on labelled postings by k-fold
+    /// cross-validation, report the cross-validated scores, and write the tuned
+    /// settings into a lexicon file for `--lexicon`.
+    Calibrate(CalibrateArgs),
     /// Show, check or list a lexicon (the embedded default, or `--lexicon`).
     Lexicon {
         #[command(subcommand)]
@@ -175,6 +179,27 @@ struct EvalArgs {
     input: InputArgs,
 }
 
+#[derive(Debug, clap::Args)]
+struct CalibrateArgs {
+    /// Labelled postings, as for `roletag eval`.
+    #[arg(value_name = "PATH", required = true)]
+    paths: Vec<PathBuf>,
+    /// Number of cross-validation folds.
+    #[arg(long, default_value_t = 5, value_name = "K")]
+    folds: usize,
+    /// Write the lexicon with the tuned settings here.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Output format of the report.
+    #[arg(long, value_enum, default_value_t = EvalFormat::Table)]
+    format: EvalFormat,
+    /// Worker threads [default: one per core].
+    #[arg(short = 'j', long, value_name = "N")]
+    threads: Option<usize>,
+    #[command(flatten)]
+    input: InputArgs,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub(crate) enum EvalFormat {
     Table,
@@ -223,6 +248,8 @@ enum ScanFormat {
 /// Everything a command needs, resolved.
 pub(crate) struct Config {
     pub(crate) lexicon: Lexicon,
+    /// The lexicon's TOML text, for commands that write a changed copy.
+    pub(crate) lexicon_text: String,
     pub(crate) thresholds: Thresholds,
     pub(crate) color: bool,
     pub(crate) quiet: bool,
@@ -244,6 +271,13 @@ pub(crate) enum Job {
         paths: Vec<PathBuf>,
         format: EvalFormat,
         misses: bool,
+        scan: ScanOptions,
+    },
+    Calibrate {
+        paths: Vec<PathBuf>,
+        folds: usize,
+        output: Option<PathBuf>,
+        format: EvalFormat,
         scan: ScanOptions,
     },
     LexiconShow,
@@ -269,9 +303,15 @@ pub(crate) struct ScanJob {
 impl Args {
     /// Loads the lexicon and resolves every default.
     pub(crate) fn into_config(self) -> anyhow::Result<Config> {
-        let lexicon = match &self.lexicon {
-            Some(p) => Lexicon::from_path(p)?,
-            None => Lexicon::embedded().context("the embedded lexicon is invalid")?,
+        let (lexicon, lexicon_text) = match &self.lexicon {
+            Some(p) => {
+                let lexicon = Lexicon::from_path(p)?;
+                (lexicon, std::fs::read_to_string(p)?)
+            }
+            None => (
+                Lexicon::embedded().context("the embedded lexicon is invalid")?,
+                roletag::lexicon::DEFAULT_LEXICON.to_string(),
+            ),
         };
         let mut thresholds = lexicon.thresholds;
         if let Some(m) = self.blend_margin {
@@ -293,6 +333,7 @@ impl Args {
         };
         Ok(Config {
             lexicon,
+            lexicon_text,
             thresholds,
             color,
             quiet: self.quiet,
@@ -329,20 +370,22 @@ impl Command {
                 top,
             },
             Command::Scan(a) => Job::Scan(Box::new(a.into_job()?)),
-            Command::Eval(a) => {
-                if a.threads == Some(0) {
-                    bail!("--threads must be at least 1");
+            Command::Eval(a) => Job::Eval {
+                scan: labelled_scan(a.threads, &a.input)?,
+                paths: a.paths,
+                format: a.format,
+                misses: a.misses,
+            },
+            Command::Calibrate(a) => {
+                if a.folds < 2 {
+                    bail!("--folds must be at least 2");
                 }
-                Job::Eval {
-                    scan: ScanOptions {
-                        threads: a.threads.unwrap_or(0),
-                        fields: a.input.fields(),
-                        max_bytes: a.input.max_bytes,
-                        ..ScanOptions::default()
-                    },
+                Job::Calibrate {
+                    scan: labelled_scan(a.threads, &a.input)?,
                     paths: a.paths,
+                    folds: a.folds,
+                    output: a.output,
                     format: a.format,
-                    misses: a.misses,
                 }
             }
             Command::Lexicon { action } => match action.unwrap_or(LexiconAction::Show) {
@@ -358,6 +401,19 @@ impl Command {
             },
         })
     }
+}
+
+/// Scan options for commands that read labelled postings.
+fn labelled_scan(threads: Option<usize>, input: &InputArgs) -> anyhow::Result<ScanOptions> {
+    if threads == Some(0) {
+        bail!("--threads must be at least 1");
+    }
+    Ok(ScanOptions {
+        threads: threads.unwrap_or(0),
+        fields: input.fields(),
+        max_bytes: input.max_bytes,
+        ..ScanOptions::default()
+    })
 }
 
 impl ScanArgs {

@@ -20,6 +20,7 @@
 //! ```
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod calibrate;
 pub mod eval;
 pub mod input;
 pub mod label;

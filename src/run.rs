@@ -55,6 +55,13 @@ pub(crate) fn run(config: Config) -> anyhow::Result<ExitCode> {
             misses,
             ref scan,
         } => crate::run_eval::eval(&config, paths, format, misses, scan)?,
+        Job::Calibrate {
+            ref paths,
+            folds,
+            ref output,
+            format,
+            ref scan,
+        } => crate::run_eval::calibrate(&config, paths, folds, output.as_deref(), format, scan)?,
         Job::LexiconShow => show_lexicon(&config)?,
         Job::LexiconCheck {
             ref file,

@@ -1,4 +1,4 @@
-//! Runs `roletag eval`: tags labelled postings and prints how often the labels agree.
+//! Runs `roletag eval` and `roletag calibrate` on labelled postings.
 //!
 //! Bin-only glue: gathers examples with the library's `eval::collect_examples`,
 //! prints the provenance (lexicon, thresholds, whether titles were masked), the
@@ -7,8 +7,9 @@
 //! was found or a path is missing, 1 when some postings failed, else 0.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use roletag::calibrate::{self, Calibration, Features, Settings};
 use roletag::eval::{self, Collected, Evaluation, Example};
 use roletag::report::{Outcome, VERSION};
 use roletag::ScanOptions;
@@ -16,13 +17,12 @@ use roletag::ScanOptions;
 use crate::cli::{Config, EvalFormat};
 use crate::run::{engine, FATAL, OK, SOME_FAILED};
 
-pub(crate) fn eval(
+/// Gathers labelled examples, or says why there are none (`Err(exit code)`).
+fn collect(
     config: &Config,
     paths: &[PathBuf],
-    format: EvalFormat,
-    show_misses: bool,
     scan: &ScanOptions,
-) -> anyhow::Result<u8> {
+) -> anyhow::Result<Result<Collected, u8>> {
     let engine = engine(config)?;
     let collected = eval::collect_examples(&engine, paths, scan)?;
     if collected.examples.is_empty() {
@@ -30,7 +30,7 @@ pub(crate) fn eval(
             "roletag: no labelled postings found: use a folder with subfolders cio-like, \
              cto-like, blended and none, or record files with --label-field"
         );
-        return Ok(FATAL);
+        return Ok(Err(FATAL));
     }
     if !collected.unlabelled.is_empty() && !config.quiet {
         eprintln!(
@@ -39,6 +39,160 @@ pub(crate) fn eval(
             collected.unlabelled[0]
         );
     }
+    Ok(Ok(collected))
+}
+
+pub(crate) fn calibrate(
+    config: &Config,
+    paths: &[PathBuf],
+    folds: usize,
+    output: Option<&Path>,
+    format: EvalFormat,
+    scan: &ScanOptions,
+) -> anyhow::Result<u8> {
+    let collected = match collect(config, paths, scan)? {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
+    let lex = &config.lexicon;
+    let data: Vec<Features> = collected
+        .examples
+        .iter()
+        .map(|e| Features::from_example(lex, e))
+        .collect();
+    let start = Settings::of(lex, config.thresholds);
+    let c = calibrate::calibrate(&data, &start, folds);
+    if let Some(path) = output {
+        let text = calibrate::write_lexicon(&config.lexicon_text, &c.settings)
+            .map_err(|e| anyhow::anyhow!("cannot write the tuned lexicon: {e}"))?;
+        write_atomically(path, &text)?;
+    }
+    let mut out = io::stdout().lock();
+    match format {
+        EvalFormat::Json => {
+            let axes: serde_json::Map<String, serde_json::Value> = lex
+                .axes
+                .iter()
+                .zip(&c.settings.axis_weights)
+                .map(|(a, w)| (a.name.clone(), (*w).into()))
+                .collect();
+            let doc = serde_json::json!({
+                "roletag": provenance(config),
+                "folds": folds,
+                "cross_validated": c.cross_validated.to_json(),
+                "fold_macro_f1": c.fold_macro_f1,
+                "before": c.before.to_json(),
+                "training": c.training.to_json(),
+                "settings": {
+                    "blend_margin": c.settings.thresholds.blend_margin,
+                    "min_evidence": c.settings.thresholds.min_evidence,
+                    "axis_weights": axes,
+                },
+                "output": output.map(|p| p.display().to_string()),
+            });
+            serde_json::to_writer_pretty(&mut out, &doc)?;
+            writeln!(out)?;
+        }
+        EvalFormat::Table => write_calibration(&mut out, config, &c, folds, output)?,
+    }
+    Ok(OK)
+}
+
+fn write_calibration(
+    out: &mut impl Write,
+    config: &Config,
+    c: &Calibration,
+    folds: usize,
+    output: Option<&Path>,
+) -> io::Result<()> {
+    let n = c.cross_validated.total();
+    writeln!(
+        out,
+        "calibrated {} on {n} postings, titles {}, {folds}-fold cross-validation",
+        config.lexicon,
+        if config.options.mask_titles {
+            "masked"
+        } else {
+            "not masked"
+        }
+    )?;
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{:<34} {:>8} {:>8} {:>12}",
+        "", "macro-F1", "accuracy", "cio<->cto"
+    )?;
+    let row = |out: &mut dyn Write, name: &str, e: &Evaluation| {
+        writeln!(
+            out,
+            "{name:<34} {:>8.3} {:>8.3} {:>5} ({:.1}%)",
+            e.macro_f1(),
+            e.accuracy(),
+            e.cio_cto_confusions(),
+            100.0 * e.cio_cto_confusions() as f64 / n.max(1) as f64
+        )
+    };
+    row(out, "before (settings as given)", &c.before)?;
+    row(out, "cross-validated (the result)", &c.cross_validated)?;
+    row(out, "training fit (optimistic)", &c.training)?;
+    let per_fold: Vec<String> = c.fold_macro_f1.iter().map(|f| format!("{f:.3}")).collect();
+    writeln!(out, "macro-F1 per fold: {}", per_fold.join(" "))?;
+    writeln!(out)?;
+    let th = &c.settings.thresholds;
+    writeln!(
+        out,
+        "fitted on all postings: blend_margin {} (was {}), min_evidence {} (was {})",
+        th.blend_margin,
+        config.thresholds.blend_margin,
+        th.min_evidence,
+        config.thresholds.min_evidence
+    )?;
+    for (a, w) in config.lexicon.axes.iter().zip(&c.settings.axis_weights) {
+        writeln!(
+            out,
+            "  axis {:<14} weight {:>5} (was {})",
+            a.name, w, a.weight
+        )?;
+    }
+    writeln!(out, "\ncross-validated detail:")?;
+    c.cross_validated.write_table(out)?;
+    if let Some(p) = output {
+        writeln!(
+            out,
+            "\nwrote {}: use it with `roletag --lexicon {} ...`",
+            p.display(),
+            p.display()
+        )?;
+    }
+    Ok(())
+}
+
+/// Writes `text` to `path` through a temporary file in the same folder.
+fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".roletag-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+pub(crate) fn eval(
+    config: &Config,
+    paths: &[PathBuf],
+    format: EvalFormat,
+    show_misses: bool,
+    scan: &ScanOptions,
+) -> anyhow::Result<u8> {
+    let collected = match collect(config, paths, scan)? {
+        Ok(c) => c,
+        Err(code) => return Ok(code),
+    };
     let evaluation = Evaluation::new(&collected.examples);
     let mut out = io::stdout().lock();
     match format {

@@ -1099,3 +1099,65 @@ fn negated_and_boilerplate_terms_are_ignored_but_reported() {
     assert!(t.ignored.is_empty());
     assert!(t.score < 1.0 && t.cio > 0.0);
 }
+
+/// `roletag calibrate` reports cross-validated scores and writes a lexicon that
+/// loads, carries the fitted settings, and keeps every term of the original.
+#[test]
+fn calibrate_writes_a_loadable_tuned_lexicon() {
+    let d = Dir::new();
+    for i in 0..4 {
+        d.write(
+            &format!("cio-like/{i}.txt"),
+            format!("Run the ERP and the service desk for internal users. {i}"),
+        );
+        d.write(
+            &format!("cto-like/{i}.txt"),
+            format!("Ship features for our mobile apps and own the product roadmap. {i}"),
+        );
+        d.write(
+            &format!("none/{i}.txt"),
+            format!("Care for patients on the ward. {i}"),
+        );
+    }
+    let tuned = d.path().join("tuned.toml");
+    let o = run(&[
+        "--lexicon",
+        MINI,
+        "calibrate",
+        "--folds",
+        "2",
+        "--format",
+        "json",
+        "-o",
+        tuned.to_str().unwrap(),
+        &d.s(),
+    ]);
+    assert_code(&o, 0);
+    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(j["folds"], 2);
+    assert_eq!(j["cross_validated"]["postings"], 12);
+    assert_eq!(j["fold_macro_f1"].as_array().unwrap().len(), 2);
+    for key in ["before", "training"] {
+        assert!(j[key]["macro_f1"].is_number(), "{key}");
+    }
+    let margin = j["settings"]["blend_margin"].as_f64().unwrap();
+    let evidence = j["settings"]["min_evidence"].as_f64().unwrap();
+    assert_eq!(j["settings"]["axis_weights"].as_object().unwrap().len(), 2);
+    let text = fs::read_to_string(&tuned).unwrap();
+    assert!(
+        text.starts_with("# A small lexicon for the integration tests"),
+        "{text}"
+    );
+    let shown = run(&["--lexicon", tuned.to_str().unwrap(), "lexicon"]);
+    assert_code(&shown, 0);
+    let out = stdout(&shown);
+    assert!(
+        out.contains(&format!("blend_margin {margin}, min_evidence {evidence}")),
+        "{out}"
+    );
+    assert!(out.contains("terms       10 "), "{out}");
+    let table = run(&["--lexicon", MINI, "calibrate", "--folds", "2", &d.s()]);
+    assert!(stdout(&table).contains("cross-validated (the result)"));
+    let bad = run(&["--lexicon", MINI, "calibrate", "--folds", "1", &d.s()]);
+    assert_code(&bad, 2);
+}
