@@ -32,7 +32,7 @@ fn titles() -> &'static Regex {
         let seniority = "senior vice president|executive vice president|vice president|\
             svp|evp|avp|vp|director|head|manager|lead|leader|chief";
         let pattern = format!(
-            r"(?i)\b(?:chief(?:\s+[\w&]+){{1,5}}?\s+officer|c(?:io|to|dio|ido|dto|tio|iso|do|po)s?\b|(?:(?:senior|executive|group|global|associate|assistant|deputy|regional)\s+)?(?:{seniority})\s*,?\s+(?:of\s+|for\s+)?(?:{functions})\b|(?:{functions})\s+(?:{seniority})\b)"
+            r"(?i-u)\b(?:chief(?:\s+[\w&]+){{1,5}}?\s+officer|c(?:io|to|dio|ido|dto|tio|iso|do|po)s?\b|(?:(?:senior|executive|group|global|associate|assistant|deputy|regional)\s+)?(?:{seniority})\s*,?\s+(?:of\s+|for\s+)?(?:{functions})\b|(?:{functions})\s+(?:{seniority})\b)"
         );
         Regex::new(&pattern).unwrap_or_else(|_| Regex::new("$^").expect("trivial regex"))
     })

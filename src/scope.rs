@@ -14,6 +14,10 @@
 //! Ignored hits stay in the report (`ignored`), so the evidence stays honest.
 //! No I/O, no scoring here.
 
+use std::sync::OnceLock;
+
+use aho_corasick::AhoCorasick;
+
 use crate::matcher::Hit;
 use crate::normalize::NormText;
 
@@ -133,7 +137,7 @@ const BOILER_LINES: [&str; 14] = [
     "equal employment opportunity",
     "without regard to",
     "reasonable accommodation",
-    "e verify",
+    "e-verify",
     "pay transparency",
     "salary range",
     "base salary",
@@ -214,8 +218,8 @@ pub fn boilerplate_lines(raw: &str) -> Vec<bool> {
             if line.is_empty() {
                 return in_section;
             }
-            let lower = line.to_lowercase();
             if is_heading(line) {
+                let lower = line.to_lowercase();
                 if is_boiler_heading(&lower) {
                     in_section = true;
                 } else if !in_section || is_strong_heading(line, &lower) {
@@ -223,9 +227,20 @@ pub fn boilerplate_lines(raw: &str) -> Vec<bool> {
                 }
                 return in_section;
             }
-            in_section || BOILER_LINES.iter().any(|f| lower.contains(f))
+            in_section || boiler_formulas().is_match(line)
         })
         .collect()
+}
+
+/// [`BOILER_LINES`] in one case-insensitive automaton, built once.
+fn boiler_formulas() -> &'static AhoCorasick {
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(BOILER_LINES)
+            .unwrap_or_else(|_| AhoCorasick::new::<_, &str>([]).expect("empty automaton"))
+    })
 }
 
 /// A heading that certainly starts a new section.
