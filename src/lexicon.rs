@@ -569,7 +569,49 @@ axes = [
     #[test]
     fn embedded_default_is_valid() {
         let lex = Lexicon::embedded().unwrap();
-        assert!(!lex.terms.is_empty() && !lex.axes.is_empty());
+        assert!(
+            lex.terms.len() >= 150,
+            "only {} terms in the default lexicon",
+            lex.terms.len()
+        );
+        let want = [
+            ("focus", "inward", "outward"),
+            ("financial", "bottom_line", "top_line"),
+            ("domain", "infrastructure", "product"),
+            ("stakeholders", "internal", "external"),
+            ("horizon", "operations", "innovation"),
+            ("metrics", "reliability_cost", "growth_speed"),
+            ("background", "it_management", "engineering"),
+            ("leadership", "steward", "builder"),
+            ("systems", "enterprise", "product_tech"),
+            ("challenges", "integration_compliance", "market_tech_debt"),
+        ];
+        let got: Vec<(&str, &str, &str)> = lex
+            .axes
+            .iter()
+            .map(|a| (a.name.as_str(), a.cio.as_str(), a.cto.as_str()))
+            .collect();
+        assert_eq!(got, want, "the default lexicon's axes");
+        for (i, axis) in lex.axes.iter().enumerate() {
+            for pole in [Pole::Cio, Pole::Cto] {
+                assert!(
+                    lex.terms.iter().any(|t| t.axis == i && t.pole == pole),
+                    "axis {} has no {} entry",
+                    axis.name,
+                    pole.as_str()
+                );
+            }
+        }
+        for t in &lex.terms {
+            for seed in &t.seeds {
+                assert!(
+                    SEEDS.contains(&seed.as_str()),
+                    "line {}: {} cites unknown seed {seed}",
+                    t.line,
+                    t.name
+                );
+            }
+        }
     }
 
     #[test]
