@@ -17,7 +17,9 @@ use crate::lexicon::{Lexicon, Pole};
 use crate::report::Outcome;
 use crate::score::Scores;
 
-/// Blend margins tried.
+/// Blend margins tried. The grid stops at 0.5 on purpose: beyond it a posting
+/// with three quarters of its evidence on one side would be called blended,
+/// which is not "strong evidence on both sides".
 const MARGINS: [f64; 11] = [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5];
 /// Minimum evidence values tried.
 const EVIDENCE: [f64; 14] = [
