@@ -81,7 +81,8 @@ impl Pattern {
 /// One lexicon entry: a pattern (and its variants) that is evidence for a pole on an axis.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Term {
-    /// The name shown in reports: the `term` as written, or `re:` and the regex.
+    /// The name shown in reports: the entry's `name`, else the `term` as
+    /// written, else `re:` and the regex.
     pub name: String,
     /// Index into [`Lexicon::axes`].
     pub axis: usize,
@@ -227,6 +228,8 @@ struct RawTerm {
     variants: Vec<String>,
     #[serde(default)]
     context: bool,
+    /// The name shown in reports (default: the term, or `re:` and the regex).
+    name: Option<String>,
     #[allow(dead_code)] // documentation for lexicon authors; not used in scoring
     note: Option<String>,
 }
@@ -422,6 +425,14 @@ fn validate_term(t: RawTerm, at: usize, axes: &[Axis], check: &mut Check<'_>) ->
         "term".to_string()
     } else {
         format!("term {name:?}")
+    };
+    let name = match &t.name {
+        Some(shown) if shown.trim().is_empty() => {
+            check.push(Some(at), entry.clone(), "empty `name`");
+            name
+        }
+        Some(shown) => shown.trim().to_string(),
+        None => name,
     };
     let mut patterns = Vec::new();
     match main {
@@ -631,6 +642,11 @@ axes = [
         );
         assert_eq!(lex.terms[1].patterns, vec![Pattern::Prefix("manag".into())]);
         assert_eq!(lex.terms[2].name, "re:b2[bc]");
+        let named =
+            load(r#"{ axis = "focus", pole = "cto", regex = 'b2[bc]', name = "b2b or b2c" },"#)
+                .unwrap();
+        assert_eq!(named.terms[0].name, "b2b or b2c");
+        assert!(load(r#"{ axis = "focus", pole = "cto", term = "x", name = " " },"#).is_err());
         assert_eq!(lex.terms[1].line, 7);
     }
 

@@ -325,9 +325,22 @@ fn show_lexicon(config: &Config) -> anyhow::Result<u8> {
 }
 
 fn write_axes(out: &mut impl Write, lex: &Lexicon) -> io::Result<()> {
+    let width = |f: fn(&roletag::lexicon::Axis) -> &str, min: usize| {
+        lex.axes
+            .iter()
+            .map(|a| f(a).len())
+            .max()
+            .unwrap_or(0)
+            .max(min)
+    };
+    let (wn, wc, wt) = (
+        width(|a| &a.name, 4),
+        width(|a| &a.cio, 8),
+        width(|a| &a.cto, 8),
+    );
     writeln!(
         out,
-        "{:<13} {:<16} {:<16} {:>6} {:>5} {:>5}",
+        "{:<wn$}  {:<wc$}  {:<wt$}  {:>6} {:>5} {:>5}",
         "AXIS", "CIO POLE", "CTO POLE", "WEIGHT", "CIO", "CTO"
     )?;
     for (i, a) in lex.axes.iter().enumerate() {
@@ -339,7 +352,7 @@ fn write_axes(out: &mut impl Write, lex: &Lexicon) -> io::Result<()> {
         };
         writeln!(
             out,
-            "{:<13} {:<16} {:<16} {:>6.2} {:>5} {:>5}",
+            "{:<wn$}  {:<wc$}  {:<wt$}  {:>6.2} {:>5} {:>5}",
             a.name,
             a.cio,
             a.cto,
