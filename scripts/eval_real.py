@@ -14,6 +14,7 @@ so the job title is never seen), joins the labels back to each posting's `title`
 Standard library only. Usage:
     python3 scripts/eval_real.py [--roletag target/release/roletag] [--data PATH]
                                  [--lexicon FILE] [--unmasked] [--check] [--misses N]
+                                 [--flag=--no-negation] [--flag=--no-boilerplate]
 """
 
 import argparse
@@ -68,6 +69,7 @@ def run_roletag(args):
         cmd += ["--lexicon", args.lexicon]
     if not args.unmasked:
         cmd.append("--mask-titles")
+    cmd += args.flag
     cmd += ["scan", args.data, "--format", "jsonl", "--text-field", "description",
             "--id-field", "id", "-q"]
     print("$ " + " ".join(cmd), file=sys.stderr)
@@ -97,6 +99,8 @@ def main():
     ap.add_argument("--lexicon")
     ap.add_argument("--unmasked", action="store_true", help="do not mask titles")
     ap.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
+    ap.add_argument("--flag", action="append", default=[],
+                    help="extra roletag flag, e.g. --flag=--no-boilerplate (repeatable)")
     ap.add_argument("--misses", type=int, default=0,
                     help="print N target-family postings that were labelled, with evidence")
     args = ap.parse_args()
