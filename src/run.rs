@@ -197,6 +197,12 @@ fn scan_to_file(
     cancel: &AtomicBool,
     path: &Path,
 ) -> Result<ScanOutcome, ScanError> {
+    if is_special_file(path) {
+        // A device, FIFO or socket (`-o /dev/null`, `-o /dev/stdout`): write
+        // straight to it. Renaming a temporary file over it would replace it.
+        let file = std::fs::OpenOptions::new().write(true).open(path)?;
+        return scan_into(config, job, engine, opts, bar, cancel, BufWriter::new(file));
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -208,6 +214,11 @@ fn scan_to_file(
     let outcome = scan_into(config, job, engine, opts, bar, cancel, BufWriter::new(&tmp))?;
     tmp.persist(path).map_err(|e| ScanError::Output(e.error))?;
     Ok(outcome)
+}
+
+/// True when `path` exists and is neither a regular file nor a folder.
+pub(crate) fn is_special_file(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -169,6 +169,13 @@ fn write_calibration(
 
 /// Writes `text` to `path` through a temporary file in the same folder.
 fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
+    if crate::run::is_special_file(path) {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)?
+            .write_all(text.as_bytes())?;
+        return Ok(());
+    }
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

@@ -1215,3 +1215,42 @@ fn sample_corpus_matches_its_documented_labels() {
         "only {agree} of 36 sample postings match docs/sample-labels.md"
     );
 }
+
+/// `-o` to a device or FIFO writes through it; it is never replaced by a rename.
+#[cfg(unix)]
+#[test]
+fn output_to_a_special_file_writes_through_it() {
+    let d = Dir::new();
+    d.write("p/a.txt", CIO_POSTING);
+    let fifo = d.path().join("report.fifo");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read_to_string(fifo).unwrap())
+    };
+    let o = run(&[
+        "--lexicon",
+        MINI,
+        "scan",
+        "--format",
+        "jsonl",
+        "-o",
+        fifo.to_str().unwrap(),
+        &d.path().join("p").display().to_string(),
+    ]);
+    assert_code(&o, 0);
+    let got = reader.join().unwrap();
+    assert!(got.contains("\"label\":\"cio-like\""), "{got}");
+    use std::os::unix::fs::FileTypeExt;
+    assert!(
+        fs::metadata(&fifo).unwrap().file_type().is_fifo(),
+        "the FIFO was replaced"
+    );
+    let leftovers: Vec<_> = fs::read_dir(d.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty());
+}
