@@ -1,7 +1,7 @@
 //! roletag: tag job postings as CIO-like, CTO-like, blended or unclassified, with the evidence.
 //!
 //! The pipeline runs in one direction, one module a stage:
-//! [`lexicon`] (TOML -> [`Lexicon`]) -> [`input`] (bytes -> text) ->
+//! [`lexicon`] (TOML -> [`Lexicon`]) -> [`input`] (text, HTML, DOCX or PDF bytes -> text) ->
 //! [`normalize`] (text -> [`NormText`]) -> [`matcher`] (text -> [`Hit`]s) ->
 //! [`score`] (hits -> [`Scores`]) -> [`label`] (scores -> [`Tagging`]) ->
 //! [`report`] (records -> bytes). [`walk`] lists postings under folders and

@@ -434,4 +434,58 @@ mod tests {
         let note = format!("(truncated to 40 bytes (file is {} bytes))", docx.len());
         assert!(err.ends_with(&note), "{err}");
     }
+
+    mod never_panics {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn check_all_formats(bytes: &[u8]) {
+            for format in DocFormat::ALL {
+                // Ok or Err are both fine; a panic fails the property.
+                let _ = extract(bytes, format);
+            }
+        }
+
+        /// A valid document of `format` with up to 8 bytes overwritten.
+        fn damaged(format: DocFormat) -> impl Strategy<Value = Vec<u8>> {
+            let valid = match format {
+                DocFormat::Docx => testdata::docx(testdata::CIO_LINES),
+                DocFormat::Pdf => testdata::pdf(testdata::CTO_LINES),
+                _ => b"<p>ERP &amp; budget</p>".to_vec(),
+            };
+            let len = valid.len();
+            proptest::collection::vec((0..len, any::<u8>()), 0..8).prop_map(move |edits| {
+                let mut bytes = valid.clone();
+                for (at, b) in edits {
+                    bytes[at] = b;
+                }
+                bytes
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn on_any_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..1024)) {
+                check_all_formats(&bytes);
+            }
+
+            #[test]
+            fn on_damaged_docx(bytes in damaged(DocFormat::Docx)) {
+                // Containers are never sniffed as binary, whatever their bytes.
+                let got = extract(&bytes, DocFormat::Docx);
+                prop_assert!(!matches!(got, Err(ReadError::Binary(_))));
+            }
+
+            #[test]
+            fn on_damaged_pdf(bytes in damaged(DocFormat::Pdf)) {
+                let got = extract(&bytes, DocFormat::Pdf);
+                prop_assert!(!matches!(got, Err(ReadError::Binary(_))));
+            }
+
+            #[test]
+            fn on_damaged_html(bytes in damaged(DocFormat::Html)) {
+                check_all_formats(&bytes);
+            }
+        }
+    }
 }
