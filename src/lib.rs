@@ -31,6 +31,7 @@ pub mod report;
 pub mod score;
 pub mod walk;
 
+pub use input::{DocFormat, ReadOptions};
 pub use label::{Label, Tagging, Thresholds};
 pub use lexicon::{Lexicon, LexiconError, Pole, TermId};
 pub use matcher::{Hit, Matcher};
