@@ -1,7 +1,7 @@
 //! roletag: tag job postings as CIO-like, CTO-like, blended or unclassified, with the evidence.
 //!
 //! The pipeline runs in one direction, one module a stage:
-//! [`lexicon`] (TOML -> [`Lexicon`]) -> [`input`] (bytes -> text) ->
+//! [`lexicon`] (TOML -> [`Lexicon`]) -> [`input`] (text, HTML, DOCX or PDF bytes -> text) ->
 //! [`normalize`] (text -> [`NormText`]) -> [`matcher`] (text -> [`Hit`]s) ->
 //! [`score`] (hits -> [`Scores`]) -> [`label`] (scores -> [`Tagging`]) ->
 //! [`report`] (records -> bytes). [`walk`] lists postings under folders and
@@ -36,6 +36,7 @@ pub mod scope;
 pub mod score;
 pub mod walk;
 
+pub use input::{DocFormat, ReadOptions};
 pub use label::{Label, Tagging, Thresholds};
 pub use lexicon::{Lexicon, LexiconError, Pole, TermId};
 pub use matcher::{Hit, Matcher};

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use rayon::prelude::*;
 
-use crate::input::{self, ReadError};
+use crate::input::{self, ReadError, ReadOptions};
 use crate::label::{self, Thresholds};
 use crate::lexicon::Lexicon;
 use crate::matcher::{BuildError, Hit, MatchScratch, Matcher};
@@ -30,13 +30,14 @@ use crate::walk::{self, GlobError, WalkItem, WalkOptions};
 /// small enough that results stream and memory stays flat.
 pub const CHUNK: usize = 512;
 
-/// Lexicon, compiled matcher and thresholds: everything needed to tag.
+/// Lexicon, compiled matcher, thresholds and read options: everything needed to tag.
 #[derive(Debug)]
 pub struct Engine {
     lexicon: Lexicon,
     matcher: Matcher,
     thresholds: Thresholds,
     options: EngineOptions,
+    read: ReadOptions,
 }
 
 /// How postings are read before matching.
@@ -69,6 +70,7 @@ impl Engine {
             matcher,
             thresholds,
             options: EngineOptions::default(),
+            read: ReadOptions::default(),
         })
     }
 
@@ -81,6 +83,17 @@ impl Engine {
     /// The options in use.
     pub fn options(&self) -> EngineOptions {
         self.options
+    }
+
+    /// Sets how files are read (format, size limit); the default is [`ReadOptions::default`].
+    pub fn with_read_options(mut self, read: ReadOptions) -> Engine {
+        self.read = read;
+        self
+    }
+
+    /// How files are read.
+    pub fn read_options(&self) -> &ReadOptions {
+        &self.read
     }
 
     /// The lexicon in use.
@@ -121,7 +134,7 @@ impl Engine {
     pub fn tag_path(&self, path: &Path, scratch: &mut Scratch) -> Record {
         let mut bytes = std::mem::take(&mut scratch.bytes);
         let shown = path.display().to_string();
-        let record = match input::read_path(path, &mut bytes) {
+        let record = match input::read_path(path, &self.read, &mut bytes) {
             Ok(posting) => self.tagged_record(shown, &posting.text, posting.warnings, scratch),
             Err(e) => failed_record(shown, &e),
         };

@@ -396,7 +396,7 @@ fn mixed_folder() -> Dir {
     d.write("a-cio.txt", CIO_POSTING);
     d.write("b-cto.md", CTO_POSTING);
     d.write("c-empty.txt", "  \n");
-    d.write("d-binary.pdf", b"%PDF\x00\x01\x02");
+    d.write("d-binary.bin", b"%PDF\x00\x01\x02");
     d.write(
         "e-latin1.txt",
         b"Caf\xe9 chain: run the service desk and ERP for internal users.",
@@ -429,7 +429,7 @@ fn scan_reports_every_input_in_path_order() {
             "a-cio.txt",
             "b-cto.md",
             "c-empty.txt",
-            "d-binary.pdf",
+            "d-binary.bin",
             "e-latin1.txt",
             "nested/deeper/f-blend.txt",
             "nested/g-nurse.txt"
@@ -545,6 +545,66 @@ fn scan_stdin_streams_jsonl() {
     assert_eq!(lines[0].tagged().label, "cio-like");
     assert_eq!(lines[0].tagged().id.as_deref(), Some("1"));
     assert_eq!(lines[1].failed().record, Some(1));
+}
+
+/// One posting per document format and encoding; see tests/fixtures/formats/README.md.
+#[test]
+fn scan_reads_every_document_format() {
+    let o = run(&["scan", "tests/fixtures/formats", "--format", "jsonl"]);
+    assert_code(&o, 1); // the two corrupt files failed
+    let lines = jsonl(&o);
+    let by_name: BTreeMap<String, &Line> = lines
+        .iter()
+        .map(|l| {
+            let name = Path::new(l.path()).file_name().unwrap();
+            (name.to_string_lossy().into_owned(), l)
+        })
+        .collect();
+    assert_eq!(by_name.len(), lines.len(), "one line per file");
+    let tagged = [
+        ("posting.txt", "cio-like", None),
+        ("posting.md", "cio-like", None),
+        ("posting.html", "cto-like", None),
+        ("posting.docx", "cto-like", None),
+        ("posting.pdf", "cto-like", None),
+        ("utf8-bom.txt", "cio-like", None),
+        ("utf16le.txt", "cio-like", None),
+        ("utf16be.txt", "cio-like", None),
+        (
+            "latin1.txt",
+            "cio-like",
+            Some("decoded as windows-1252 (not valid UTF-8)"),
+        ),
+        (
+            "bad-utf8.txt",
+            "cio-like",
+            Some("invalid UTF-8 replaced with U+FFFD"),
+        ),
+    ];
+    for (name, label, warning) in tagged {
+        let line = by_name
+            .get(name)
+            .unwrap_or_else(|| panic!("no line for {name}"));
+        let t = line.tagged();
+        assert_eq!(t.label, label, "{name}");
+        let want: Vec<String> = warning.into_iter().map(String::from).collect();
+        assert_eq!(t.warnings, want, "{name}");
+    }
+    // The HTML's script mentions the ERP and a help desk; it must not count.
+    let html = by_name["posting.html"].tagged();
+    assert!(html.evidence.iter().all(|e| e.pole == "cto"), "{html:?}");
+    let failed = [
+        ("corrupt.docx", "cannot read DOCX: "),
+        ("corrupt.pdf", "cannot extract PDF text: "),
+    ];
+    for (name, error) in failed {
+        let f = by_name[name].failed();
+        assert!(f.error.starts_with(error), "{name}: {}", f.error);
+        assert!(!f.skipped, "{name}");
+    }
+    // The folder's README.md is a file like the others: it gets its line too.
+    assert!(by_name.contains_key("README.md"));
+    assert_eq!(lines.len(), tagged.len() + failed.len() + 1);
 }
 
 #[test]

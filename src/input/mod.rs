@@ -1,0 +1,491 @@
+//! Reading one posting's text from a file or from bytes, whatever its format.
+//!
+//! Input is a path (or bytes already read) and a [`DocFormat`], chosen by file
+//! extension unless [`ReadOptions::format`] says otherwise; output is the
+//! posting's text with any warnings, or a [`ReadError`] saying why there is none.
+//! Text and HTML bytes go through one set of encoding rules (BOM, UTF-8, then a
+//! windows-1252 fallback; see [`extract`]); HTML is reduced to its visible text,
+//! DOCX to its paragraphs, PDF to its text layer. A file over
+//! [`ReadOptions::max_bytes`] is read only that far, with a warning. One file is
+//! one posting; no matching here, and nothing is printed.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::io::Read;
+use std::path::Path;
+
+mod decode;
+mod docx;
+mod html;
+mod pdf;
+#[cfg(test)]
+mod testdata;
+
+/// The default [`ReadOptions::max_bytes`]: 16 MiB.
+pub const DEFAULT_MAX_BYTES: u64 = 16 * 1024 * 1024;
+
+/// A document format: how one file's bytes become one posting's text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DocFormat {
+    /// Plain text or Markdown (`.txt`, `.md`, `.markdown`, and any unknown extension).
+    Text,
+    /// HTML (`.html`, `.htm`, `.xhtml`): the visible text only.
+    Html,
+    /// Word (`.docx`): the paragraphs of `word/document.xml`.
+    Docx,
+    /// PDF (`.pdf`): the text layer.
+    Pdf,
+}
+
+impl DocFormat {
+    /// Every format, in a fixed order.
+    pub const ALL: [DocFormat; 4] = [
+        DocFormat::Text,
+        DocFormat::Html,
+        DocFormat::Docx,
+        DocFormat::Pdf,
+    ];
+
+    /// The format for `path`'s extension (case-insensitive); unknown or none is [`DocFormat::Text`].
+    pub fn from_path(path: &Path) -> DocFormat {
+        let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        match ext.to_ascii_lowercase().as_str() {
+            "html" | "htm" | "xhtml" => DocFormat::Html,
+            "docx" => DocFormat::Docx,
+            "pdf" => DocFormat::Pdf,
+            _ => DocFormat::Text,
+        }
+    }
+
+    /// The format called `name` (`text`, `txt`, `md`, `markdown`, `html`, `htm`, `docx`, `pdf`).
+    pub fn from_name(name: &str) -> Option<DocFormat> {
+        match name.to_ascii_lowercase().as_str() {
+            "text" | "txt" | "md" | "markdown" => Some(DocFormat::Text),
+            "html" | "htm" => Some(DocFormat::Html),
+            "docx" => Some(DocFormat::Docx),
+            "pdf" => Some(DocFormat::Pdf),
+            _ => None,
+        }
+    }
+
+    /// The canonical name, as accepted by [`DocFormat::from_name`].
+    pub fn name(self) -> &'static str {
+        match self {
+            DocFormat::Text => "text",
+            DocFormat::Html => "html",
+            DocFormat::Docx => "docx",
+            DocFormat::Pdf => "pdf",
+        }
+    }
+
+    /// True for formats whose bytes are characters (text, HTML), false for
+    /// binary containers (DOCX, PDF), which are neither sniffed for NULs nor
+    /// cut at a character boundary.
+    pub fn is_characters(self) -> bool {
+        matches!(self, DocFormat::Text | DocFormat::Html)
+    }
+}
+
+impl fmt::Display for DocFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// How to read a posting's file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReadOptions {
+    /// The format to extract; `None` chooses by file extension ([`DocFormat::from_path`]).
+    pub format: Option<DocFormat>,
+    /// Read at most this many bytes of a file; the rest is never loaded and a
+    /// warning says the posting was truncated.
+    pub max_bytes: u64,
+}
+
+impl Default for ReadOptions {
+    fn default() -> ReadOptions {
+        ReadOptions {
+            format: None,
+            max_bytes: DEFAULT_MAX_BYTES,
+        }
+    }
+}
+
+/// Why a posting has no text to tag.
+#[derive(Debug)]
+pub enum ReadError {
+    /// The file could not be opened or read.
+    Io(std::io::Error),
+    /// The path is a directory given where a file was expected.
+    IsDirectory,
+    /// The file holds nothing but whitespace (or markup without visible text).
+    Empty,
+    /// A NUL byte at this offset: the file is binary and is skipped.
+    Binary(usize),
+    /// The document could not be extracted: a corrupt DOCX or PDF, a PDF
+    /// without a text layer. The message is complete (`cannot extract PDF text: ...`).
+    Format(String),
+}
+
+impl ReadError {
+    /// True when the input is skipped on purpose rather than failed.
+    pub fn is_skip(&self) -> bool {
+        matches!(self, ReadError::Binary(_))
+    }
+}
+
+impl fmt::Display for ReadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::Io(e) => write!(f, "cannot read: {e}"),
+            ReadError::IsDirectory => {
+                f.write_str("is a directory (use `roletag scan` for folders)")
+            }
+            ReadError::Empty => f.write_str("empty posting: no text to tag"),
+            ReadError::Binary(at) => write!(f, "binary file skipped (NUL byte at offset {at})"),
+            ReadError::Format(message) => f.write_str(message),
+        }
+    }
+}
+
+/// A posting's text, borrowed from the read buffer when it is valid UTF-8.
+#[derive(Debug)]
+pub struct PostingText<'a> {
+    /// The text.
+    pub text: Cow<'a, str>,
+    /// Problems that did not stop tagging (such as replaced invalid bytes).
+    pub warnings: Vec<String>,
+}
+
+/// Reads the file at `path` into `buf` (cleared first) and extracts its text.
+///
+/// The format is `opts.format`, or else the extension's. At most
+/// `opts.max_bytes` bytes are read; a longer file is tagged on that prefix
+/// (cut back to a character boundary for text and HTML) and gets a warning
+/// `truncated to N bytes (file is M bytes)`.
+///
+/// # Errors
+/// See [`ReadError`]. A truncated DOCX or PDF usually fails to extract; its
+/// error then says it was truncated.
+pub fn read_path<'a>(
+    path: &Path,
+    opts: &ReadOptions,
+    buf: &'a mut Vec<u8>,
+) -> Result<PostingText<'a>, ReadError> {
+    buf.clear();
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let meta = file.metadata().map_err(ReadError::Io)?;
+    if meta.is_dir() {
+        return Err(ReadError::IsDirectory);
+    }
+    let format = opts.format.unwrap_or_else(|| DocFormat::from_path(path));
+    buf.reserve(usize::try_from(meta.len().min(opts.max_bytes)).unwrap_or(0));
+    // One byte past the limit tells a truncated file from one of exactly max_bytes,
+    // even where metadata has no size (pipes, /proc).
+    file.take(opts.max_bytes.saturating_add(1))
+        .read_to_end(buf)
+        .map_err(ReadError::Io)?;
+    let Some(note) = truncate(buf, opts.max_bytes, meta.len(), format) else {
+        return extract(buf, format);
+    };
+    match extract(buf, format) {
+        Ok(mut posting) => {
+            posting.warnings.insert(0, note);
+            Ok(posting)
+        }
+        Err(ReadError::Format(message)) => Err(ReadError::Format(format!("{message} ({note})"))),
+        Err(e) => Err(e),
+    }
+}
+
+/// Cuts `buf` to `max` bytes (then to a character boundary for text formats)
+/// and returns the warning, or `None` when it fits.
+fn truncate(buf: &mut Vec<u8>, max: u64, file_len: u64, format: DocFormat) -> Option<String> {
+    if buf.len() as u64 <= max {
+        return None;
+    }
+    // max < buf.len() here, so it fits in usize.
+    buf.truncate(usize::try_from(max).unwrap_or(buf.len()));
+    if format.is_characters() {
+        buf.truncate(decode::char_boundary(buf));
+    }
+    let kept = buf.len();
+    Some(if file_len > max {
+        format!("truncated to {kept} bytes (file is {file_len} bytes)")
+    } else {
+        format!("truncated to {kept} bytes (file is larger)")
+    })
+}
+
+/// Reads all of `reader` into `buf` (cleared first) and decodes it as text.
+///
+/// # Errors
+/// See [`ReadError`].
+pub fn read_from<'a>(
+    mut reader: impl Read,
+    buf: &'a mut Vec<u8>,
+) -> Result<PostingText<'a>, ReadError> {
+    buf.clear();
+    reader.read_to_end(buf).map_err(ReadError::Io)?;
+    decode(buf)
+}
+
+/// Decodes a plain-text posting's bytes: the same as [`extract`] with [`DocFormat::Text`].
+///
+/// # Errors
+/// See [`extract`].
+pub fn decode(bytes: &[u8]) -> Result<PostingText<'_>, ReadError> {
+    extract(bytes, DocFormat::Text)
+}
+
+/// Extracts one posting's text from the bytes of a document in `format`; pure, no I/O.
+///
+/// Text and HTML are decoded by these rules, first match wins:
+/// 1. A byte-order mark decides: UTF-8, UTF-16 LE or UTF-16 BE. It is checked
+///    before the binary sniff, since UTF-16 text is full of NUL bytes.
+/// 2. A NUL byte in the first 8 KiB: binary, skipped ([`ReadError::Binary`]).
+/// 3. Valid UTF-8 is taken as it is (and borrowed, not copied).
+/// 4. HTML only: a `<meta charset>` other than UTF-8/UTF-16 in the first 1 KiB.
+/// 5. Otherwise the bytes are counted: when valid multi-byte UTF-8 sequences
+///    outnumber the invalid ones, the file is UTF-8 with a few bad bytes, which
+///    become U+FFFD with the warning `invalid UTF-8 replaced with U+FFFD`.
+///    Else it is a single-byte legacy encoding (Latin-1 text is almost never
+///    valid UTF-8 by chance, and its accented letters are lone high bytes),
+///    decoded as windows-1252, a superset of Latin-1's printable range, with
+///    the warning `decoded as windows-1252 (not valid UTF-8)`.
+///
+/// DOCX and PDF are binary containers: no sniff, their own text encodings.
+///
+/// # Errors
+/// [`ReadError::Binary`] (skipped), [`ReadError::Empty`] when no visible text
+/// remains, [`ReadError::Format`] for a DOCX or PDF that cannot be extracted.
+pub fn extract(bytes: &[u8], format: DocFormat) -> Result<PostingText<'_>, ReadError> {
+    let posting = match format {
+        DocFormat::Text => decode::decode(bytes, None)?,
+        DocFormat::Html => html::extract(bytes)?,
+        DocFormat::Docx => owned(docx::text(bytes)?),
+        DocFormat::Pdf => owned(pdf::text(bytes)?),
+    };
+    if posting.text.trim().is_empty() {
+        return Err(ReadError::Empty);
+    }
+    Ok(posting)
+}
+
+fn owned(text: String) -> PostingText<'static> {
+    PostingText {
+        text: Cow::Owned(text),
+        warnings: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn decode_table() {
+        let cases: &[(&str, &[u8], Result<&str, &str>)] = &[
+            ("plain_utf8", b"IT director", Ok("IT director")),
+            ("bom_dropped", b"\xEF\xBB\xBFERP lead", Ok("ERP lead")),
+            ("empty", b"", Err("empty")),
+            ("whitespace_only", b" \n\t \r\n", Err("empty")),
+            (
+                "nul_is_binary",
+                b"PK\x03\x04\x00\x00",
+                Err("binary file skipped (NUL byte at offset 4)"),
+            ),
+        ];
+        for (name, bytes, want) in cases {
+            let got = decode(bytes);
+            match (got, want) {
+                (Ok(t), Ok(w)) => assert_eq!(t.text, *w, "case {name}"),
+                (Err(e), Err(w)) => assert!(e.to_string().contains(w), "case {name}: {e}"),
+                (got, want) => panic!("case {name}: got {got:?}, want {want:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn binary_is_a_skip_not_a_failure() {
+        assert!(ReadError::Binary(0).is_skip());
+        assert!(!ReadError::Empty.is_skip());
+        assert!(!ReadError::Format("cannot extract PDF text: x".into()).is_skip());
+    }
+
+    #[test]
+    fn missing_file_is_an_io_error() {
+        let mut buf = Vec::new();
+        let path = Path::new("/nonexistent/posting.txt");
+        let err = read_path(path, &ReadOptions::default(), &mut buf).unwrap_err();
+        assert!(matches!(err, ReadError::Io(_)));
+    }
+
+    #[test]
+    fn format_by_extension_and_name() {
+        let cases = [
+            ("a.txt", DocFormat::Text),
+            ("a.MD", DocFormat::Text),
+            ("a.markdown", DocFormat::Text),
+            ("a.csv", DocFormat::Text),
+            ("noext", DocFormat::Text),
+            ("a.html", DocFormat::Html),
+            ("a.HTM", DocFormat::Html),
+            ("a.Docx", DocFormat::Docx),
+            ("a.pdf", DocFormat::Pdf),
+        ];
+        for (path, want) in cases {
+            assert_eq!(DocFormat::from_path(Path::new(path)), want, "case {path}");
+        }
+        for f in DocFormat::ALL {
+            assert_eq!(DocFormat::from_name(f.name()), Some(f));
+        }
+        assert_eq!(DocFormat::from_name("MD"), Some(DocFormat::Text));
+        assert_eq!(DocFormat::from_name("rtf"), None);
+    }
+
+    #[test]
+    fn format_option_overrides_the_extension() {
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join("posting.txt");
+        std::fs::write(&p, "<p>ERP &amp; help desk</p><script>x()</script>").unwrap();
+        let opts = ReadOptions {
+            format: Some(DocFormat::Html),
+            ..ReadOptions::default()
+        };
+        let mut buf = Vec::new();
+        assert_eq!(
+            read_path(&p, &opts, &mut buf).unwrap().text,
+            "ERP & help desk"
+        );
+    }
+
+    fn read_truncated(name: &str, bytes: &[u8], max: u64) -> Result<(String, Vec<String>), String> {
+        let d = tempfile::tempdir().unwrap();
+        let p: PathBuf = d.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        let opts = ReadOptions {
+            format: None,
+            max_bytes: max,
+        };
+        let mut buf = Vec::new();
+        read_path(&p, &opts, &mut buf)
+            .map(|t| (t.text.into_owned(), t.warnings))
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn truncation_table() {
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("ERP".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        /// (name, file, bytes, max_bytes, text, warning or "")
+        type Case<'a> = (&'a str, &'a str, &'a [u8], u64, &'a str, &'a str);
+        let cases: &[Case<'_>] = &[
+            ("fits", "a.txt", b"ERP lead", 8, "ERP lead", ""),
+            (
+                "cut_ascii",
+                "a.txt",
+                b"ERP lead",
+                3,
+                "ERP",
+                "truncated to 3 bytes (file is 8 bytes)",
+            ),
+            (
+                "cut_inside_a_char_backs_off",
+                "a.txt",
+                "café".as_bytes(),
+                4,
+                "caf",
+                "truncated to 3 bytes (file is 5 bytes)",
+            ),
+            (
+                "utf16_cut_to_whole_units",
+                "a.txt",
+                &utf16,
+                5,
+                "E",
+                "truncated to 4 bytes (file is 8 bytes)",
+            ),
+            (
+                "html_cut_mid_tag",
+                "a.html",
+                b"<p>ERP</p><p>budget</p>",
+                12,
+                "ERP",
+                "truncated to 12 bytes (file is 23 bytes)",
+            ),
+        ];
+        for (name, file, bytes, max, text, warning) in cases {
+            let (got, warnings) = read_truncated(file, bytes, *max).unwrap();
+            assert_eq!(got, *text, "case {name}");
+            let want: Vec<&str> = [*warning].into_iter().filter(|w| !w.is_empty()).collect();
+            assert_eq!(warnings, want, "case {name}");
+        }
+    }
+
+    #[test]
+    fn truncated_docx_error_says_so() {
+        let docx = testdata::docx(&["Own the ERP."]);
+        let err = read_truncated("a.docx", &docx, 40).unwrap_err();
+        assert!(err.starts_with("cannot read DOCX"), "{err}");
+        let note = format!("(truncated to 40 bytes (file is {} bytes))", docx.len());
+        assert!(err.ends_with(&note), "{err}");
+    }
+
+    mod never_panics {
+        use super::super::*;
+        use proptest::prelude::*;
+
+        fn check_all_formats(bytes: &[u8]) {
+            for format in DocFormat::ALL {
+                // Ok or Err are both fine; a panic fails the property.
+                let _ = extract(bytes, format);
+            }
+        }
+
+        /// A valid document of `format` with up to 8 bytes overwritten.
+        fn damaged(format: DocFormat) -> impl Strategy<Value = Vec<u8>> {
+            let valid = match format {
+                DocFormat::Docx => testdata::docx(testdata::CIO_LINES),
+                DocFormat::Pdf => testdata::pdf(testdata::CTO_LINES),
+                _ => b"<p>ERP &amp; budget</p>".to_vec(),
+            };
+            let len = valid.len();
+            proptest::collection::vec((0..len, any::<u8>()), 0..8).prop_map(move |edits| {
+                let mut bytes = valid.clone();
+                for (at, b) in edits {
+                    bytes[at] = b;
+                }
+                bytes
+            })
+        }
+
+        proptest! {
+            #[test]
+            fn on_any_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..1024)) {
+                check_all_formats(&bytes);
+            }
+
+            #[test]
+            fn on_damaged_docx(bytes in damaged(DocFormat::Docx)) {
+                // Containers are never sniffed as binary, whatever their bytes.
+                let got = extract(&bytes, DocFormat::Docx);
+                prop_assert!(!matches!(got, Err(ReadError::Binary(_))));
+            }
+
+            #[test]
+            fn on_damaged_pdf(bytes in damaged(DocFormat::Pdf)) {
+                let got = extract(&bytes, DocFormat::Pdf);
+                prop_assert!(!matches!(got, Err(ReadError::Binary(_))));
+            }
+
+            #[test]
+            fn on_damaged_html(bytes in damaged(DocFormat::Html)) {
+                check_all_formats(&bytes);
+            }
+        }
+    }
+}
