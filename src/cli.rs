@@ -9,7 +9,8 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context as _};
 use clap::{Parser, Subcommand, ValueEnum};
-use roletag::records::FieldOptions;
+use roletag::input::{DocFormat, ReadOptions};
+use roletag::records::{FieldOptions, RecordFormat};
 use roletag::report::Format;
 use roletag::scope::ScopeOptions;
 use roletag::walk::WalkOptions;
@@ -102,15 +103,62 @@ pub(crate) struct InputArgs {
     /// posting_id, uuid, _id, req_id].
     #[arg(long, value_name = "FIELD")]
     id_field: Option<String>,
-    /// Largest JSON line or JSON file read, in bytes; longer records fail alone.
+    /// Read at most this many bytes of a document (the posting is tagged on
+    /// them and flagged as truncated); a longer JSON line fails alone.
     #[arg(long, value_name = "BYTES", default_value_t = roletag::pipeline::DEFAULT_MAX_BYTES)]
     max_bytes: u64,
+    /// Read every file as this format instead of choosing by extension:
+    /// text, html, docx, pdf (one posting a file) or jsonl, json, csv, tsv (records).
+    #[arg(long, value_name = "FORMAT", value_parser = parse_input_format)]
+    input_format: Option<InputFormat>,
     /// Record field holding an expected label, carried into the report as `expected`.
     #[arg(long, value_name = "FIELD")]
     label_field: Option<String>,
 }
 
+/// A format named on the command line.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum InputFormat {
+    Document(DocFormat),
+    Records(RecordFormat),
+}
+
+fn parse_input_format(s: &str) -> Result<InputFormat, String> {
+    DocFormat::from_name(s)
+        .map(InputFormat::Document)
+        .or_else(|| RecordFormat::from_name(s).map(InputFormat::Records))
+        .ok_or_else(|| {
+            format!("unknown format {s:?} (text, html, docx, pdf, jsonl, json, csv, tsv)")
+        })
+}
+
 impl InputArgs {
+    /// How documents are read.
+    fn read_options(&self) -> ReadOptions {
+        ReadOptions {
+            format: match self.input_format {
+                Some(InputFormat::Document(f)) => Some(f),
+                _ => None,
+            },
+            max_bytes: self.max_bytes,
+        }
+    }
+
+    /// Scan options for these input flags.
+    fn scan_options(&self, threads: usize) -> ScanOptions {
+        ScanOptions {
+            threads,
+            fields: self.fields(),
+            max_bytes: self.max_bytes,
+            record_format: match self.input_format {
+                Some(InputFormat::Records(f)) => Some(f),
+                _ => None,
+            },
+            document_format_forced: matches!(self.input_format, Some(InputFormat::Document(_))),
+            ..ScanOptions::default()
+        }
+    }
+
     fn fields(&self) -> FieldOptions {
         FieldOptions {
             text_fields: self.text_fields.clone(),
@@ -254,6 +302,8 @@ pub(crate) struct Config {
     pub(crate) color: bool,
     pub(crate) quiet: bool,
     pub(crate) options: EngineOptions,
+    /// How documents are read (format override, size limit).
+    pub(crate) read: ReadOptions,
     pub(crate) job: Job,
 }
 
@@ -263,8 +313,7 @@ pub(crate) enum Job {
         files: Vec<PathBuf>,
         format: Format,
         top: usize,
-        fields: FieldOptions,
-        max_bytes: u64,
+        scan: ScanOptions,
     },
     Scan(Box<ScanJob>),
     Eval {
@@ -292,10 +341,7 @@ pub(crate) struct ScanJob {
     pub(crate) paths: Vec<PathBuf>,
     pub(crate) format: Format,
     pub(crate) output: Option<PathBuf>,
-    pub(crate) threads: usize,
-    pub(crate) walk: WalkOptions,
-    pub(crate) fields: FieldOptions,
-    pub(crate) max_bytes: u64,
+    pub(crate) scan: ScanOptions,
     pub(crate) list_files: bool,
     pub(crate) top: usize,
 }
@@ -344,12 +390,27 @@ impl Args {
                     boilerplate: !self.no_boilerplate,
                 },
             },
+            read: self
+                .command
+                .input()
+                .map_or_else(ReadOptions::default, InputArgs::read_options),
             job: self.command.into_job()?,
         })
     }
 }
 
 impl Command {
+    /// The input flags of commands that read postings.
+    fn input(&self) -> Option<&InputArgs> {
+        match self {
+            Command::Tag { input, .. } => Some(input),
+            Command::Scan(a) => Some(&a.input),
+            Command::Eval(a) => Some(&a.input),
+            Command::Calibrate(a) => Some(&a.input),
+            Command::Lexicon { .. } => None,
+        }
+    }
+
     fn into_job(self) -> anyhow::Result<Job> {
         Ok(match self {
             Command::Tag {
@@ -358,8 +419,10 @@ impl Command {
                 top,
                 input,
             } => Job::Tag {
-                fields: input.fields(),
-                max_bytes: input.max_bytes,
+                scan: ScanOptions {
+                    threads: 1,
+                    ..input.scan_options(1)
+                },
                 files,
                 format: match format {
                     TagFormat::Long => Format::Long,
@@ -408,12 +471,7 @@ fn labelled_scan(threads: Option<usize>, input: &InputArgs) -> anyhow::Result<Sc
     if threads == Some(0) {
         bail!("--threads must be at least 1");
     }
-    Ok(ScanOptions {
-        threads: threads.unwrap_or(0),
-        fields: input.fields(),
-        max_bytes: input.max_bytes,
-        ..ScanOptions::default()
-    })
+    Ok(input.scan_options(threads.unwrap_or(0)))
 }
 
 impl ScanArgs {
@@ -427,9 +485,17 @@ impl ScanArgs {
             paths.retain(|p| p.as_os_str() != "." && p.as_os_str() != "-");
             paths.insert(0, PathBuf::from("-"));
         }
+        let walk = WalkOptions {
+            hidden: self.hidden,
+            follow_links: self.follow,
+            globs: self.globs,
+            max_depth: self.max_depth,
+        };
         Ok(ScanJob {
-            fields: self.input.fields(),
-            max_bytes: self.input.max_bytes,
+            scan: ScanOptions {
+                walk,
+                ..self.input.scan_options(self.threads.unwrap_or(0))
+            },
             paths,
             format: match self.format {
                 ScanFormat::Table => Format::Table,
@@ -438,13 +504,6 @@ impl ScanArgs {
                 ScanFormat::Csv => Format::Csv,
             },
             output: self.output,
-            threads: self.threads.unwrap_or(0),
-            walk: WalkOptions {
-                hidden: self.hidden,
-                follow_links: self.follow,
-                globs: self.globs,
-                max_depth: self.max_depth,
-            },
             list_files: self.files,
             top: self.top,
         })

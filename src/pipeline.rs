@@ -234,10 +234,14 @@ pub struct ScanOptions {
     pub fields: FieldOptions,
     /// Largest record line (JSONL) or JSON file read, in bytes.
     pub max_bytes: u64,
+    /// Read every file as records of this format, whatever its extension.
+    pub record_format: Option<RecordFormat>,
+    /// True when `--input-format` named a document format: no file is read as records.
+    pub document_format_forced: bool,
 }
 
-/// Default `--max-bytes`: 16 MiB.
-pub const DEFAULT_MAX_BYTES: u64 = 16 << 20;
+/// Default `--max-bytes`, the same for documents and records.
+pub const DEFAULT_MAX_BYTES: u64 = crate::input::DEFAULT_MAX_BYTES;
 
 impl Default for ScanOptions {
     fn default() -> ScanOptions {
@@ -246,6 +250,8 @@ impl Default for ScanOptions {
             threads: 0,
             fields: FieldOptions::default(),
             max_bytes: DEFAULT_MAX_BYTES,
+            record_format: None,
+            document_format_forced: false,
         }
     }
 }
@@ -355,7 +361,10 @@ fn produce(
     }
     let path_roots: Vec<PathBuf> = path_roots.into_iter().cloned().collect();
     walk::walk(&path_roots, &opts.walk, |item| match item {
-        WalkItem::File(path) => match RecordFormat::from_path(&path) {
+        WalkItem::File(path) => match opts.record_format.or_else(|| {
+            // An explicit document format reads every file as one posting.
+            RecordFormat::from_path(&path).filter(|_| !opts.document_format_forced)
+        }) {
             Some(format) => {
                 let shown = path.display().to_string();
                 match std::fs::File::open(&path) {

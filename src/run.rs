@@ -37,17 +37,8 @@ pub(crate) fn run(config: Config) -> anyhow::Result<ExitCode> {
             ref files,
             format,
             top,
-            ref fields,
-            max_bytes,
-        } => {
-            let opts = ScanOptions {
-                threads: 1,
-                fields: fields.clone(),
-                max_bytes,
-                ..ScanOptions::default()
-            };
-            tag(&config, files, format, top, &opts)?
-        }
+            ref scan,
+        } => tag(&config, files, format, top, scan)?,
         Job::Scan(ref job) => scan(&config, job)?,
         Job::Eval {
             ref paths,
@@ -80,7 +71,9 @@ pub(crate) fn run(config: Config) -> anyhow::Result<ExitCode> {
 
 /// The engine for `config`: its lexicon, thresholds and options.
 pub(crate) fn engine(config: &Config) -> anyhow::Result<Engine> {
-    Ok(Engine::new(config.lexicon.clone(), config.thresholds)?.with_options(config.options))
+    Ok(Engine::new(config.lexicon.clone(), config.thresholds)?
+        .with_options(config.options)
+        .with_read_options(config.read))
 }
 
 pub(crate) fn context<'a>(config: &'a Config, top: usize) -> Context<'a> {
@@ -111,7 +104,9 @@ fn tag(
     let (mut summary, mut missing) = (Summary::default(), false);
     let mut scratch = Scratch::default();
     for path in files {
-        if RecordFormat::from_path(path).is_some() && path.is_file() {
+        let records = opts.record_format.is_some()
+            || (RecordFormat::from_path(path).is_some() && !opts.document_format_forced);
+        if records && path.is_file() {
             // A record file holds many postings: tag each, in order.
             let never = AtomicBool::new(false);
             let roots = [path.clone()];
@@ -156,12 +151,7 @@ fn scan(config: &Config, job: &ScanJob) -> anyhow::Result<u8> {
         return list_files(job);
     }
     let engine = engine(config)?;
-    let opts = ScanOptions {
-        walk: job.walk.clone(),
-        threads: job.threads,
-        fields: job.fields.clone(),
-        max_bytes: job.max_bytes,
-    };
+    let opts = job.scan.clone();
     let cancel = cancel_flag();
     let started = Instant::now();
     let bar = progress_bar(config.quiet);
@@ -277,7 +267,7 @@ fn list_files(job: &ScanJob) -> anyhow::Result<u8> {
     let mut out = BufWriter::new(io::stdout().lock());
     let mut code = OK;
     let mut write_err = None;
-    walk::walk(&job.paths, &job.walk, |item| {
+    walk::walk(&job.paths, &job.scan.walk, |item| {
         match item {
             WalkItem::File(p) => {
                 if let Err(e) = writeln!(out, "{}", p.display()) {

@@ -1314,3 +1314,63 @@ fn output_to_a_special_file_writes_through_it() {
         .collect();
     assert!(leftovers.is_empty());
 }
+
+/// `--input-format` overrides the extension: a `.txt` of JSON lines is read as
+/// records, an HTML page saved as `.txt` as HTML, and a `.jsonl` as one document.
+#[test]
+fn input_format_overrides_the_extension() {
+    let d = Dir::new();
+    let lines = d.write(
+        "export.txt",
+        "{\"text\": \"Run the ERP and the service desk\"}\n{\"text\": \"Ship features for mobile apps\"}\n",
+    );
+    let page = d.write(
+        "page.txt",
+        "<html><head><script>var erp = 1;</script></head><body><p>Own the product roadmap &amp; ship features</p></body></html>",
+    );
+    let as_records = run(&[
+        "--lexicon",
+        MINI,
+        "scan",
+        "--format",
+        "jsonl",
+        "--input-format",
+        "jsonl",
+        &lines.display().to_string(),
+    ]);
+    let got = jsonl(&as_records);
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[1].tagged().record, Some(1));
+    let as_html = run(&[
+        "--lexicon",
+        MINI,
+        "tag",
+        "--format",
+        "json",
+        "--input-format",
+        "html",
+        &page.display().to_string(),
+    ]);
+    let t = jsonl(&as_html).remove(0);
+    let t = t.tagged();
+    assert_eq!(t.label, "cto-like");
+    assert!(
+        t.evidence.iter().all(|e| e.term != "erp"),
+        "script text was read: {t:?}"
+    );
+    let jl = d.write("one.jsonl", "{\"text\": \"erp\"}\n{\"text\": \"erp\"}\n");
+    let as_text = run(&[
+        "--lexicon",
+        MINI,
+        "scan",
+        "--format",
+        "jsonl",
+        "--input-format",
+        "text",
+        &jl.display().to_string(),
+    ]);
+    assert_eq!(jsonl(&as_text).len(), 1);
+    let bad = run(&["scan", "--input-format", "xls", "."]);
+    assert_code(&bad, 2);
+    assert!(stderr(&bad).contains("unknown format"));
+}
