@@ -25,6 +25,24 @@ fn run(args: &[&str]) -> Output {
     roletag().args(args).output().expect("run roletag")
 }
 
+/// Runs roletag with `input` on its standard input.
+fn run_with_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = roletag()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
 fn stdout(o: &Output) -> String {
     String::from_utf8(o.stdout.clone()).expect("utf-8 stdout")
 }
@@ -348,20 +366,10 @@ fn tag_long_shows_label_axes_and_evidence() {
 
 #[test]
 fn tag_reads_stdin() {
-    let mut child = roletag()
-        .args(["--lexicon", MINI, "tag", "--format", "json", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(CIO_POSTING.as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = run_with_stdin(
+        &["--lexicon", MINI, "tag", "--format", "json", "-"],
+        CIO_POSTING,
+    );
     assert_code(&o, 0);
     let lines = jsonl(&o);
     assert_eq!(lines[0].path(), "<stdin>");
@@ -524,20 +532,10 @@ fn scan_record_files_report_every_record() {
 fn scan_stdin_streams_jsonl() {
     let cio = CIO_POSTING.replace('\n', " ");
     let input = format!("{{\"id\": 1, \"text\": \"{cio}\"}}\nnot json\n");
-    let mut child = roletag()
-        .args(["--lexicon", MINI, "scan", "-", "--format", "jsonl"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = run_with_stdin(
+        &["--lexicon", MINI, "scan", "-", "--format", "jsonl"],
+        &input,
+    );
     assert_code(&o, 1);
     let lines = jsonl(&o);
     assert_eq!(lines.len(), 2);
