@@ -563,6 +563,25 @@ mod tests {
         assert_eq!(one, eight);
     }
 
+    proptest::proptest! {
+        /// Any text gets a score in [-1, 1] and a confidence in [0, 1], and adding
+        /// CTO evidence never lowers the score (it may leave it unchanged, when
+        /// the new words land in boilerplate or after a negator).
+        #[test]
+        fn cto_evidence_never_lowers_the_score(text in "(?s).{0,400}", extra in 1usize..4) {
+            static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+            let e = ENGINE.get_or_init(engine);
+            let mut scratch = Scratch::default();
+            let before = e.tag_text(&text, &mut scratch).tagging;
+            proptest::prop_assert!((-1.0..=1.0).contains(&before.score));
+            proptest::prop_assert!((0.0..=1.0).contains(&before.confidence));
+            let more = format!("{text}.{}", " We ship product engineering work.".repeat(extra));
+            let after = e.tag_text(&more, &mut scratch).tagging;
+            proptest::prop_assert!(after.score >= before.score - 1e-12,
+                "{} -> {}", before.score, after.score);
+        }
+    }
+
     #[test]
     fn cancel_stops_the_scan() {
         let d = tempfile::tempdir().unwrap();
