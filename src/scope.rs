@@ -289,9 +289,12 @@ fn is_negated(text: &str, norm: &NormText, hit: &Hit) -> bool {
     let clause_end = after
         .find(['.', ';', ':', '!', '?', '(', ')', ','])
         .unwrap_or(after.len());
-    let clause = &after[..clause_end];
-    let head: Vec<&str> = clause.split_whitespace().take(5).collect();
-    let head = head.join(" ");
+    // Normalised text has single spaces, so the first five words are a slice.
+    let clause = after[..clause_end].trim_start();
+    let head = clause
+        .match_indices(' ')
+        .nth(4)
+        .map_or(clause, |(i, _)| &clause[..i]);
     AFTER_NEGATORS.iter().any(|p| head.contains(p))
 }
 
