@@ -41,7 +41,7 @@ pub use label::{Label, Tagging, Thresholds};
 pub use lexicon::{Lexicon, LexiconError, Pole, TermId};
 pub use matcher::{Hit, Matcher};
 pub use normalize::NormText;
-pub use pipeline::{scan, Engine, EngineOptions, ScanOptions, Scratch};
+pub use pipeline::{scan, Engine, EngineOptions, Explanation, ScanOptions, Scratch, Span};
 pub use report::{Record, Reporter, Summary};
 pub use score::Scores;
 

@@ -62,13 +62,61 @@ fn is_separator(c: char) -> bool {
 
 /// Normalises `raw` onto the end of `out` and returns the number of words.
 pub fn normalize_into(raw: &str, out: &mut String) -> usize {
-    normalize_with_breaks(raw, out, None)
+    normalize_impl::<false>(raw, out, None, &mut Vec::new())
 }
 
-fn normalize_with_breaks(
+fn normalize_with_breaks(raw: &str, out: &mut String, breaks: Option<&mut Vec<usize>>) -> usize {
+    normalize_impl::<false>(raw, out, breaks, &mut Vec::new())
+}
+
+/// A normalised text with, for every byte of it, the raw byte offset it came from.
+///
+/// Built only where offsets into the original text are wanted (`roletag explain`);
+/// the scan path never pays for the map.
+#[derive(Clone, Debug, Default)]
+pub struct MappedText {
+    norm: NormText,
+    /// `origin[i]`: the raw byte offset of the character that produced normalised byte `i`
+    /// (for a folded space, the first separator of its run).
+    origin: Vec<usize>,
+}
+
+impl MappedText {
+    /// Normalises `raw`, keeping the offset map.
+    pub fn new(raw: &str) -> MappedText {
+        let mut norm = NormText::default();
+        let mut origin = Vec::with_capacity(raw.len());
+        norm.words =
+            normalize_impl::<true>(raw, &mut norm.text, Some(&mut norm.breaks), &mut origin);
+        MappedText { norm, origin }
+    }
+
+    /// The normalised text, exactly as [`NormText::new`] makes it.
+    pub fn norm(&self) -> &NormText {
+        &self.norm
+    }
+
+    /// The raw byte range that the normalised range `start..end` came from: from the
+    /// first byte of the character behind `start` to the end of the character behind
+    /// `end - 1`. `raw` must be the text given to [`MappedText::new`].
+    pub fn raw_range(&self, raw: &str, start: usize, end: usize) -> std::ops::Range<usize> {
+        let (Some(&from), Some(&last)) =
+            (self.origin.get(start), self.origin.get(end.wrapping_sub(1)))
+        else {
+            return raw.len()..raw.len();
+        };
+        let to = last + raw[last..].chars().next().map_or(0, char::len_utf8);
+        from..to.max(from)
+    }
+}
+
+/// The one normalisation loop. With `MAP`, `origin` gets one raw offset per output byte.
+#[inline]
+fn normalize_impl<const MAP: bool>(
     raw: &str,
     out: &mut String,
     mut breaks: Option<&mut Vec<usize>>,
+    origin: &mut Vec<usize>,
 ) -> usize {
     out.reserve(raw.len());
     let mut words = 0;
@@ -76,7 +124,9 @@ fn normalize_with_breaks(
     // Start as if after a space so leading separators are dropped.
     let mut pending_space = false;
     let mut at_start = true;
-    for c in raw.chars() {
+    // Where the current run of separators began (for the map).
+    let mut space_from = 0;
+    for (at, c) in raw.char_indices() {
         if c == '\n' {
             if let Some(b) = breaks.as_deref_mut() {
                 // The pending space (if any) belongs to the new line.
@@ -84,16 +134,25 @@ fn normalize_with_breaks(
             }
         }
         if is_separator(c) {
+            if MAP && !pending_space {
+                space_from = at;
+            }
             pending_space = !at_start;
             in_word = false;
             continue;
         }
         if pending_space {
             out.push(' ');
+            if MAP {
+                origin.push(space_from);
+            }
             pending_space = false;
         }
         at_start = false;
         let word = push_lower(c, out);
+        if MAP {
+            origin.resize(out.len(), at);
+        }
         if word && !in_word {
             words += 1;
         }
@@ -179,6 +238,46 @@ mod tests {
         assert_eq!(line("plan"), 2);
         assert_eq!(line("erp"), 3);
         assert_eq!(line("crm"), 3);
+    }
+
+    #[test]
+    fn mapped_text_normalises_like_norm_text_and_maps_back() {
+        let raw = "  IT Budget\u{2014}and the\tÉRP  \u{2019}s Customer-Facing\nAPIs ";
+        let m = MappedText::new(raw);
+        assert_eq!(m.norm(), &NormText::new(raw));
+        let norm = m.norm().as_str();
+        let back = |word: &str| {
+            let at = norm.find(word).unwrap();
+            &raw[m.raw_range(raw, at, at + word.len())]
+        };
+        assert_eq!(back("it budget"), "IT Budget");
+        assert_eq!(back("budget and"), "Budget\u{2014}and");
+        assert_eq!(back("érp"), "ÉRP");
+        assert_eq!(back("customer facing"), "Customer-Facing");
+        assert_eq!(back("apis"), "APIs");
+        assert_eq!(
+            m.raw_range(raw, norm.len(), norm.len() + 1),
+            raw.len()..raw.len()
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn mapped_ranges_are_char_boundaries_that_renormalise(raw in "\\PC{0,80}") {
+            let m = MappedText::new(&raw);
+            proptest::prop_assert_eq!(m.norm(), &NormText::new(&raw));
+            let norm = m.norm().as_str();
+            // Every word of the normalised text maps back to raw text that normalises to it.
+            let mut at = 0;
+            for word in norm.split(' ') {
+                if !word.is_empty() {
+                    let r = m.raw_range(&raw, at, at + word.len());
+                    proptest::prop_assert!(raw.is_char_boundary(r.start) && raw.is_char_boundary(r.end));
+                    proptest::prop_assert_eq!(normalize_term(&raw[r]), word);
+                }
+                at += word.len() + 1;
+            }
+        }
     }
 
     #[test]

@@ -17,12 +17,12 @@ use rayon::prelude::*;
 
 use crate::input::{self, ReadError, ReadOptions};
 use crate::label::{self, Thresholds};
-use crate::lexicon::Lexicon;
+use crate::lexicon::{Lexicon, TermId};
 use crate::matcher::{BuildError, Hit, MatchScratch, Matcher};
-use crate::normalize::NormText;
+use crate::normalize::{MappedText, NormText};
 use crate::records::{self, FieldOptions, Item, RecordFormat};
 use crate::report::{Outcome, Record, Reporter, Summary, Tagged};
-use crate::scope::{self, ScopeOptions};
+use crate::scope::{self, ScopeOptions, Status};
 use crate::score;
 use crate::walk::{self, GlobError, WalkItem, WalkOptions};
 
@@ -47,6 +47,29 @@ pub struct EngineOptions {
     pub mask_titles: bool,
     /// Which hits are ignored as negated or boilerplate (see [`crate::scope`]).
     pub scope: ScopeOptions,
+}
+
+/// A posting tagged with every hit kept: what `roletag explain` shows.
+#[derive(Clone, Debug)]
+pub struct Explanation {
+    /// The text that was tagged: the posting's text, with titles masked when the
+    /// engine masks them. Span ranges are byte offsets into it.
+    pub text: String,
+    /// The label and scores, identical to [`Engine::tag_text`]'s.
+    pub tagged: Tagged,
+    /// Every hit in text order, counted or ignored.
+    pub spans: Vec<Span>,
+}
+
+/// One hit, located in the tagged text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Span {
+    /// Byte range in [`Explanation::text`] (always on character boundaries).
+    pub range: std::ops::Range<usize>,
+    /// The term that matched.
+    pub term: TermId,
+    /// Whether it counted, or why not.
+    pub status: Status,
 }
 
 /// Per-worker buffers, reused from posting to posting.
@@ -113,17 +136,64 @@ impl Engine {
 
     /// Tags one posting's text.
     pub fn tag_text(&self, raw: &str, scratch: &mut Scratch) -> Tagged {
-        let raw = if self.options.mask_titles {
+        let raw = self.masked(raw);
+        scratch.norm.refill(&raw);
+        self.tag_normalized(
+            &raw,
+            &scratch.norm,
+            &mut scratch.matching,
+            &mut scratch.hits,
+        )
+    }
+
+    /// Tags one posting's text as [`Engine::tag_text`] does, and keeps every hit with
+    /// its byte range in the text that was tagged (see [`Explanation`]).
+    pub fn explain_text(&self, raw: &str) -> Explanation {
+        let text = self.masked(raw).into_owned();
+        let mapped = MappedText::new(&text);
+        let mut hits = Vec::new();
+        let tagged = self.tag_normalized(
+            &text,
+            mapped.norm(),
+            &mut MatchScratch::default(),
+            &mut hits,
+        );
+        let spans = hits
+            .iter()
+            .map(|h| Span {
+                range: mapped.raw_range(&text, h.start, h.end),
+                term: h.term,
+                status: h.status,
+            })
+            .collect();
+        Explanation {
+            text,
+            tagged,
+            spans,
+        }
+    }
+
+    /// The text as tagged: titles masked when asked.
+    fn masked<'a>(&self, raw: &'a str) -> std::borrow::Cow<'a, str> {
+        if self.options.mask_titles {
             crate::mask::mask_titles(raw)
         } else {
             std::borrow::Cow::Borrowed(raw)
-        };
-        scratch.norm.refill(&raw);
-        let text = scratch.norm.as_str();
-        self.matcher
-            .find_into(text, &mut scratch.matching, &mut scratch.hits);
-        scope::apply(&raw, &scratch.norm, &mut scratch.hits, self.options.scope);
-        let scores = score::score(&self.lexicon, &scratch.hits, text, scratch.norm.words());
+        }
+    }
+
+    /// Matching, scope and scoring over a normalised text (`raw` is what was normalised).
+    fn tag_normalized(
+        &self,
+        raw: &str,
+        norm: &NormText,
+        matching: &mut MatchScratch,
+        hits: &mut Vec<Hit>,
+    ) -> Tagged {
+        let text = norm.as_str();
+        self.matcher.find_into(text, matching, hits);
+        scope::apply(raw, norm, hits, self.options.scope);
+        let scores = score::score(&self.lexicon, hits, text, norm.words());
         Tagged {
             tagging: label::tag(&scores, &self.thresholds),
             scores,
@@ -498,6 +568,60 @@ mod tests {
 
     fn engine() -> Engine {
         Engine::new(Lexicon::embedded().unwrap(), Thresholds::default()).unwrap()
+    }
+
+    #[test]
+    fn explain_tags_exactly_like_tag_text_and_locates_every_hit() {
+        for mask_titles in [false, true] {
+            let e = engine().with_options(EngineOptions {
+                mask_titles,
+                ..EngineOptions::default()
+            });
+            let mut scratch = Scratch::default();
+            let mut spans = 0;
+            let mut paths = Vec::new();
+            walk::walk(
+                &[PathBuf::from("corpora/sample")],
+                &WalkOptions::default(),
+                |item| {
+                    if let WalkItem::File(p) = item {
+                        paths.push(p);
+                    }
+                    true
+                },
+            )
+            .unwrap();
+            for path in paths {
+                let raw = std::fs::read_to_string(&path).unwrap();
+                let x = e.explain_text(&raw);
+                let t = e.tag_text(&raw, &mut scratch);
+                assert_eq!(x.tagged.scores, t.scores, "{}", path.display());
+                assert_eq!(x.tagged.tagging, t.tagging, "{}", path.display());
+                let counted = x
+                    .spans
+                    .iter()
+                    .filter(|s| s.status == Status::Counted)
+                    .count();
+                let tallied: u32 = t.scores.tallies.iter().map(|t| t.count).sum();
+                assert_eq!(counted as u32, tallied, "{}", path.display());
+                let mut last_end = 0;
+                for s in &x.spans {
+                    assert!(s.range.start >= last_end && s.range.start < s.range.end);
+                    last_end = s.range.end;
+                    // The located text is what the term matched: it normalises to a hit of the term.
+                    let found = e.matcher().find(&NormText::new(&x.text[s.range.clone()]));
+                    assert!(
+                        found.iter().any(|h| h.term == s.term),
+                        "{}: {:?} is not {}",
+                        path.display(),
+                        &x.text[s.range.clone()],
+                        e.lexicon().terms[s.term].name
+                    );
+                }
+                spans += x.spans.len();
+            }
+            assert!(spans > 300, "the sample corpus has many hits, got {spans}");
+        }
     }
 
     fn scan_to_string(roots: &[PathBuf], threads: usize) -> (String, ScanOutcome) {
