@@ -97,6 +97,7 @@ const NONE_POSTING: &str = "Registered Nurse\n\nProvide patient care on a busy w
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Tagged {
+    schema_version: u32,
     path: String,
     #[serde(default)]
     record: Option<u64>,
@@ -151,6 +152,7 @@ struct Evidence {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Failed {
+    schema_version: u32,
     path: String,
     #[serde(default)]
     record: Option<u64>,
@@ -171,6 +173,13 @@ enum Line {
 }
 
 impl Line {
+    fn schema_version(&self) -> u32 {
+        match self {
+            Line::Tagged(t) => t.schema_version,
+            Line::Failed(f) => f.schema_version,
+        }
+    }
+
     fn path(&self) -> &str {
         match self {
             Line::Tagged(t) => &t.path,
@@ -683,6 +692,7 @@ struct JsonReport {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Header {
+    schema_version: u32,
     version: String,
     lexicon: LexiconJson,
     thresholds: ThresholdsJson,
@@ -730,6 +740,8 @@ fn scan_json_has_provenance_and_summary() {
     assert_code(&o, 1);
     let r: JsonReport = serde_json::from_slice(&o.stdout).expect("one JSON document");
     assert_eq!(r.roletag.version, env!("CARGO_PKG_VERSION"));
+    assert_eq!(r.roletag.schema_version, 1);
+    assert!(r.postings.iter().all(|p| p.schema_version() == 1));
     assert_eq!(r.roletag.lexicon.name, "mini");
     assert_eq!(r.roletag.lexicon.version, "1");
     assert_eq!(r.roletag.lexicon.source, MINI);
@@ -1371,4 +1383,85 @@ fn input_format_overrides_the_extension() {
     let bad = run(&["scan", "--input-format", "xls", "."]);
     assert_code(&bad, 2);
     assert!(stderr(&bad).contains("unknown format"));
+}
+
+/// The JSON Schema in `schema/` describes real output: every kind of posting line
+/// (tagged with ids, expected labels, warnings and ignored terms; failed; skipped)
+/// and the `--format json` document. A field added to the report without the
+/// schema fails here.
+#[test]
+fn json_schema_matches_real_output() {
+    let schema: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string("schema/report.schema.json").unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+    let check = |v: &serde_json::Value| {
+        let errors: Vec<String> = validator
+            .iter_errors(v)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}\n{v}");
+    };
+
+    let d = mixed_folder();
+    let r = Dir::new();
+    r.write(
+        "records.jsonl",
+        "{\"id\":\"r1\",\"role\":\"cio-like\",\"description\":\"Own the ERP and the service desk. \
+         No product experience needed.\\n\\nBenefits\\nWe build great software products.\"}\n\
+         not json\n{\"id\":\"r3\",\"title\":\"x\"}\n",
+    );
+    let lines = |o: &Output| -> Vec<serde_json::Value> {
+        stdout(o)
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let truncated = run(&["scan", "--format", "jsonl", "--max-bytes", "60", &d.s()]);
+    let mut all = lines(&truncated);
+    let records = run(&[
+        "scan",
+        "--format",
+        "jsonl",
+        "--label-field",
+        "role",
+        &r.s(),
+        "corpora/sample",
+    ]);
+    all.extend(lines(&records));
+    let tagged = run(&[
+        "tag",
+        "--format",
+        "json",
+        "corpora/sample/01-lumenfold-vp-engineering.txt",
+    ]);
+    all.extend(lines(&tagged));
+    let has = |key: &str| all.iter().filter(|v| v.get(key).is_some()).count();
+    for key in [
+        "label", "error", "skipped", "record", "id", "expected", "warnings",
+    ] {
+        assert!(has(key) > 0, "the sample output has no `{key}` to check");
+    }
+    assert!(all
+        .iter()
+        .any(|v| v["ignored"].as_array().is_some_and(|a| !a.is_empty())));
+    for v in &all {
+        assert_eq!(v["schema_version"], 1);
+        check(v);
+    }
+
+    let document = run(&["scan", "--format", "json", &d.s()]);
+    check(&serde_json::from_slice(&document.stdout).unwrap());
+
+    // And it is strict: a renamed field or an unknown label does not validate.
+    let mut renamed = all
+        .iter()
+        .find(|v| v.get("label").is_some())
+        .unwrap()
+        .clone();
+    let label = renamed.as_object_mut().unwrap().remove("label").unwrap();
+    renamed["class"] = label;
+    assert!(!validator.is_valid(&renamed));
+    let mut unknown = all[0].clone();
+    unknown["label"] = "cfo-like".into();
+    assert!(!validator.is_valid(&unknown));
 }

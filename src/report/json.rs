@@ -11,11 +11,14 @@ use std::io::{self, Write};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
-use super::{evidence, round4, Context, Outcome, Record, Reporter, Summary, Tagged, VERSION};
+use super::{
+    evidence, round4, Context, Outcome, Record, Reporter, Summary, Tagged, SCHEMA_VERSION, VERSION,
+};
 use crate::label::Label;
 
 #[derive(Serialize)]
-struct JsonTagged<'a> {
+pub(crate) struct JsonTagged<'a> {
+    schema_version: u32,
     path: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     record: Option<u64>,
@@ -50,6 +53,7 @@ struct Ignored<'a> {
 
 #[derive(Serialize)]
 struct JsonFailed<'a> {
+    schema_version: u32,
     path: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     record: Option<u64>,
@@ -105,6 +109,7 @@ pub(crate) fn write_record<W: Write>(out: &mut W, cx: &Context<'_>, r: &Record) 
         Outcome::Tagged(t) => serde_json::to_writer(out, &tagged(cx, r, t))?,
         Outcome::Failed(msg) | Outcome::Skipped(msg) => {
             let f = JsonFailed {
+                schema_version: SCHEMA_VERSION,
                 path: &r.path,
                 record: r.record,
                 id: r.id.as_deref(),
@@ -119,7 +124,7 @@ pub(crate) fn write_record<W: Write>(out: &mut W, cx: &Context<'_>, r: &Record) 
     Ok(())
 }
 
-fn tagged<'a>(cx: &'a Context<'a>, r: &'a Record, t: &'a Tagged) -> JsonTagged<'a> {
+pub(crate) fn tagged<'a>(cx: &'a Context<'a>, r: &'a Record, t: &'a Tagged) -> JsonTagged<'a> {
     let lex = cx.lexicon;
     let evidence = evidence(cx, &t.scores)
         .into_iter()
@@ -137,6 +142,7 @@ fn tagged<'a>(cx: &'a Context<'a>, r: &'a Record, t: &'a Tagged) -> JsonTagged<'
         })
         .collect();
     JsonTagged {
+        schema_version: SCHEMA_VERSION,
         path: &r.path,
         record: r.record,
         id: r.id.as_deref(),
@@ -207,6 +213,7 @@ pub struct Json<'a, W> {
 
 #[derive(Serialize)]
 struct Header<'a> {
+    schema_version: u32,
     version: &'static str,
     lexicon: LexiconInfo<'a>,
     thresholds: ThresholdsJson,
@@ -245,6 +252,7 @@ impl<'a, W: Write> Json<'a, W> {
 
 fn header<'a>(cx: &Context<'a>) -> Header<'a> {
     Header {
+        schema_version: SCHEMA_VERSION,
         version: VERSION,
         lexicon: LexiconInfo {
             name: &cx.lexicon.name,

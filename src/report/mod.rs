@@ -7,7 +7,7 @@
 //! `table` (one greppable line per posting) and `long` (a block per posting for
 //! people). Numbers are rounded here, at the boundary, and nowhere else.
 //!
-//! The JSON object of a posting has, in order: `path` (then `record` and `id`
+//! The JSON object of a posting has, in order: `schema_version` ([`SCHEMA_VERSION`]), `path` (then `record` and `id`
 //! for a record of a JSON/JSONL/CSV file, and `expected` when a label field was
 //! read), `label`, `score`, `confidence`, `cio`, `cto`, `core_evidence`, `axes`
 //! (`{axis: {cio, cto}}`), `evidence` (`[{term, axis, pole, count, weight,
@@ -31,6 +31,12 @@ pub use self::csv::Csv;
 pub use self::json::{Json, JsonLines};
 pub use self::long::Long;
 pub use self::table::Table;
+
+/// The version of the JSON report's structure, carried as `schema_version` by every
+/// posting object and by the `--format json` header. It goes up when a field changes
+/// meaning or goes away; new fields do not change it. `schema/report.schema.json`
+/// describes it.
+pub const SCHEMA_VERSION: u32 = 1;
 
 /// The roletag version that writes reports.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
