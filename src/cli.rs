@@ -75,6 +75,26 @@ enum Command {
         #[command(flatten)]
         input: InputArgs,
     },
+    /// Show a posting's text with every matched term highlighted by pole (dimmed
+    /// when negated or in boilerplate), per-axis bars, and the label.
+    Explain {
+        /// Posting files (text, HTML, DOCX, PDF, or each record of a JSONL/JSON/CSV/TSV
+        /// file); `-` (or none) reads one posting from standard input.
+        #[arg(value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// `text` for people; `json`: one object per posting per line, the report's
+        /// posting object plus `text` and `hits` with byte offsets (`start`, `end`) into it.
+        #[arg(long, value_enum, default_value_t = ExplainFormat::Text)]
+        format: ExplainFormat,
+        /// In a record file, only the record at this 0-based position (the report's `record`).
+        #[arg(long, value_name = "N")]
+        record: Option<u64>,
+        /// In a record file, only the record(s) with this id.
+        #[arg(long, value_name = "ID")]
+        id: Option<String>,
+        #[command(flatten)]
+        input: InputArgs,
+    },
     /// Tag every posting under folders, in parallel, into one report.
     Scan(ScanArgs),
     /// Measure the labels against labelled postings: accuracy, per-label
@@ -285,6 +305,13 @@ enum TagFormat {
     Csv,
 }
 
+/// Output of `roletag explain`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ExplainFormat {
+    Text,
+    Json,
+}
+
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum ScanFormat {
     Table,
@@ -309,6 +336,7 @@ pub(crate) struct Config {
 
 /// The command to run.
 pub(crate) enum Job {
+    Explain(Box<ExplainJob>),
     Tag {
         files: Vec<PathBuf>,
         format: Format,
@@ -335,6 +363,14 @@ pub(crate) enum Job {
         deny_warnings: bool,
     },
     LexiconTerms,
+}
+
+pub(crate) struct ExplainJob {
+    pub(crate) files: Vec<PathBuf>,
+    pub(crate) format: ExplainFormat,
+    pub(crate) record: Option<u64>,
+    pub(crate) id: Option<String>,
+    pub(crate) scan: ScanOptions,
 }
 
 pub(crate) struct ScanJob {
@@ -403,7 +439,7 @@ impl Command {
     /// The input flags of commands that read postings.
     fn input(&self) -> Option<&InputArgs> {
         match self {
-            Command::Tag { input, .. } => Some(input),
+            Command::Tag { input, .. } | Command::Explain { input, .. } => Some(input),
             Command::Scan(a) => Some(&a.input),
             Command::Eval(a) => Some(&a.input),
             Command::Calibrate(a) => Some(&a.input),
@@ -432,6 +468,19 @@ impl Command {
                 },
                 top,
             },
+            Command::Explain {
+                files,
+                format,
+                record,
+                id,
+                input,
+            } => Job::Explain(Box::new(ExplainJob {
+                files,
+                format,
+                record,
+                id,
+                scan: input.scan_options(1),
+            })),
             Command::Scan(a) => Job::Scan(Box::new(a.into_job()?)),
             Command::Eval(a) => Job::Eval {
                 scan: labelled_scan(a.threads, &a.input)?,

@@ -33,6 +33,7 @@ const INTERRUPTED: u8 = 130;
 
 pub(crate) fn run(config: Config) -> anyhow::Result<ExitCode> {
     let code = match config.job {
+        Job::Explain(ref job) => crate::run_explain::explain(&config, job)?,
         Job::Tag {
             ref files,
             format,

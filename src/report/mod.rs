@@ -17,6 +17,7 @@
 //! skipped on purpose, such as a binary file) and no `label`.
 
 mod csv;
+pub mod explain;
 mod json;
 mod long;
 mod table;
