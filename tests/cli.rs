@@ -545,6 +545,34 @@ fn scan_stdin_streams_jsonl() {
     assert_eq!(lines[1].failed().record, Some(1));
 }
 
+/// An empty stdin is no postings and exit 0, not a failed "empty file": Hadoop
+/// Streaming and Spark's `RDD.pipe` start the mapper on empty input splits too.
+#[test]
+fn scan_stdin_empty_stream_is_no_postings() {
+    for input in ["", "\n\n"] {
+        let o = run_with_stdin(
+            &["--lexicon", MINI, "scan", "-", "--format", "jsonl"],
+            input,
+        );
+        assert_code(&o, 0);
+        assert_eq!(stdout(&o), "", "input {input:?}");
+        assert!(stderr(&o).contains("0 inputs"), "{}", stderr(&o));
+    }
+    // A record file with no records is still reported, so every input appears once.
+    let dir = Dir::new();
+    let empty = dir.write("empty.jsonl", "");
+    let o = run(&[
+        "--lexicon",
+        MINI,
+        "scan",
+        &empty.display().to_string(),
+        "--format",
+        "jsonl",
+    ]);
+    assert_code(&o, 1);
+    assert!(jsonl(&o)[0].failed().error.contains("the file is empty"));
+}
+
 /// One posting per document format and encoding; see tests/fixtures/formats/README.md.
 #[test]
 fn scan_reads_every_document_format() {
