@@ -418,11 +418,14 @@ fn produce(
 ) -> Result<(), GlobError> {
     let (stdin_roots, path_roots): (Vec<&PathBuf>, Vec<&PathBuf>) =
         roots.iter().partition(|r| r.as_os_str() == "-");
+    // An empty stream is no postings, not a failure: a mapper (Hadoop Streaming,
+    // Spark's `RDD.pipe`) is also started on empty input splits.
     if !stdin_roots.is_empty()
         && !expand_records(
             STDIN_NAME,
             io::stdin().lock(),
             RecordFormat::JsonLines,
+            Empty::IsFine,
             opts,
             &mut send,
         )
@@ -438,7 +441,7 @@ fn produce(
             Some(format) => {
                 let shown = path.display().to_string();
                 match std::fs::File::open(&path) {
-                    Ok(f) => expand_records(&shown, f, format, opts, &mut send),
+                    Ok(f) => expand_records(&shown, f, format, Empty::IsError, opts, &mut send),
                     Err(e) => send(Job::Error {
                         path: shown,
                         message: format!("cannot read: {e}"),
@@ -460,11 +463,21 @@ fn produce(
     })
 }
 
+/// Whether a record source with no records is reported as a failed posting.
+#[derive(Clone, Copy, PartialEq)]
+enum Empty {
+    /// A record file with no records is an error record (every input appears once).
+    IsError,
+    /// Standard input with no records gives no output.
+    IsFine,
+}
+
 /// Sends one job per record of `reader`; false when the consumer has stopped.
 fn expand_records(
     shown: &str,
     reader: impl io::Read,
     format: RecordFormat,
+    empty: Empty,
     opts: &ScanOptions,
     send: &mut impl FnMut(Job) -> bool,
 ) -> bool {
@@ -485,7 +498,7 @@ fn expand_records(
             message: format!("cannot read: {e}"),
             missing_root: false,
         }),
-        Ok(()) if !any && open => send(Job::Error {
+        Ok(()) if !any && open && empty == Empty::IsError => send(Job::Error {
             path: shown.to_string(),
             message: "no records: the file is empty".to_string(),
             missing_root: false,
