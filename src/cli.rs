@@ -291,6 +291,7 @@ enum ScanFormat {
     Jsonl,
     Json,
     Csv,
+    Html,
 }
 
 /// Everything a command needs, resolved.
@@ -502,6 +503,7 @@ impl ScanArgs {
                 ScanFormat::Jsonl => Format::JsonLines,
                 ScanFormat::Json => Format::Json,
                 ScanFormat::Csv => Format::Csv,
+                ScanFormat::Html => Format::Html,
             },
             output: self.output,
             list_files: self.files,
