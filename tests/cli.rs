@@ -1372,3 +1372,298 @@ fn input_format_overrides_the_extension() {
     assert_code(&bad, 2);
     assert!(stderr(&bad).contains("unknown format"));
 }
+
+// ---- the HTML report (issue 5) ----
+
+/// Chromium or Chrome on PATH, for the HTML report's browser test.
+fn find_chromium() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    [
+        "chromium",
+        "chromium-browser",
+        "google-chrome",
+        "google-chrome-stable",
+    ]
+    .iter()
+    .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
+    .find(|p| p.is_file())
+}
+
+/// Runs headless Chromium with a fresh profile on `url`; returns its stdout and stderr.
+/// Without the networking flags Chromium hangs on an offline machine; a run
+/// that still takes over two minutes is killed and fails the test.
+fn chromium(
+    browser: &Path,
+    work: &Path,
+    name: &str,
+    extra: &[&str],
+    url: &str,
+) -> (String, String) {
+    let (out, err) = (
+        work.join(format!("{name}.out")),
+        work.join(format!("{name}.err")),
+    );
+    let mut child = Command::new(browser)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--enable-logging=stderr",
+            "--virtual-time-budget=5000",
+        ])
+        .arg(format!(
+            "--user-data-dir={}",
+            work.join(format!("{name}.profile")).display()
+        ))
+        .args(extra)
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(fs::File::create(&out).unwrap())
+        .stderr(fs::File::create(&err).unwrap())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("chromium did not finish {name} in 120 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let (out, err) = (
+        fs::read_to_string(out).unwrap(),
+        fs::read_to_string(err).unwrap(),
+    );
+    assert!(status.success(), "chromium {name} failed: {status}\n{err}");
+    (out, err)
+}
+
+/// The attribute `name` of an element's start tag.
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    Some(&tag[start..start + tag[start..].find('"')?])
+}
+
+/// Start tags of `element` in a document, e.g. every `<circle ...>`.
+fn tags<'a>(doc: &'a str, element: &str) -> Vec<&'a str> {
+    let open = format!("<{element} ");
+    doc.match_indices(&open)
+        .map(|(i, _)| &doc[i..i + doc[i..].find('>').unwrap_or(doc.len() - i)])
+        .collect()
+}
+
+/// The SVG element with `id` in a document.
+fn svg_by_id<'a>(doc: &'a str, id: &str) -> &'a str {
+    let start = doc
+        .find(&format!("<svg id=\"{id}\""))
+        .unwrap_or_else(|| panic!("no svg #{id}"));
+    &doc[start..start + doc[start..].find("</svg>").unwrap()]
+}
+
+/// Checks the page's own error log and Chromium's console for script errors.
+fn assert_no_script_errors(dom: &str, log: &str) {
+    let log_tag = r#"<pre id="errors">"#;
+    let start = dom.find(log_tag).expect("the page has an error log") + log_tag.len();
+    let logged: String = dom[start..].chars().take_while(|&c| c != '<').collect();
+    assert!(logged.is_empty(), "the page logged errors:\n{logged}");
+    let uncaught: Vec<&str> = log.lines().filter(|l| l.contains("Uncaught")).collect();
+    assert!(
+        uncaught.is_empty(),
+        "console errors:\n{}",
+        uncaught.join("\n")
+    );
+}
+
+#[test]
+fn scan_html_is_one_self_contained_page() {
+    let d = mixed_folder();
+    let o = run(&["--lexicon", MINI, "scan", "--format", "html", &d.s()]);
+    assert_code(&o, 1);
+    let page = stdout(&o);
+    assert!(page.starts_with("<!DOCTYPE html>") && page.trim_end().ends_with("</html>"));
+    for needle in ["http://", "https://", "src=", "<link"] {
+        assert!(!page.contains(needle), "page loads something: {needle}");
+    }
+    // One point per tagged posting; failures and skips are in the data, not the plot.
+    let lines = jsonl(&run(&[
+        "--lexicon",
+        MINI,
+        "scan",
+        "--format",
+        "jsonl",
+        &d.s(),
+    ]));
+    let tagged = lines
+        .iter()
+        .filter(|l| matches!(l, Line::Tagged(_)))
+        .count();
+    assert_eq!(
+        tags(svg_by_id(&page, "scatter-plot"), "circle").len(),
+        tagged
+    );
+    for l in &lines {
+        assert!(
+            page.contains(&format!("\"{}\"", l.path())),
+            "{} not in the data",
+            l.path()
+        );
+    }
+    assert!(stderr(&o).contains("inputs"), "summary line on stderr");
+}
+
+/// See: issue 5. Loads the report of corpora/sample (plus a failed input and a
+/// file named like markup) in headless Chromium: charts, one row per posting,
+/// no script errors, the address's sort and filter applied, the scatter redrawn
+/// to the same pixels, and a screenshot in target/test-artifacts for review.
+#[test]
+fn html_report_renders_in_a_browser() {
+    let Some(browser) = find_chromium() else {
+        eprintln!("skipped: chromium not installed (apt-get install chromium)");
+        return;
+    };
+    let work = Dir::new();
+    let hostile = "<img src=x onerror=alert(1)>.txt";
+    work.write(&format!("extra/{hostile}"), CTO_POSTING);
+    let report = work.path().join("report.html");
+    let extra = work.path().join("extra");
+    let args = [
+        "corpora/sample",
+        "tests/fixtures/formats/corrupt.pdf",
+        extra.to_str().unwrap(),
+    ];
+    let o = run(&[
+        &["scan", "--format", "html", "-o", report.to_str().unwrap()],
+        &args[..],
+    ]
+    .concat());
+    assert_code(&o, 1);
+    let lines = jsonl(&run(&[&["scan", "--format", "jsonl"], &args[..]].concat()));
+    let n = fs::read_dir("corpora/sample").unwrap().count() + 2;
+    assert_eq!(lines.len(), n);
+    let page = fs::read_to_string(&report).unwrap();
+    let url = format!("file://{}", report.display());
+
+    let (dom, log) = chromium(&browser, work.path(), "plain", &["--dump-dom"], &url);
+    assert_no_script_errors(&dom, &log);
+    assert!(
+        dom.contains(&format!(r#"data-rows="{n}" data-ready="1""#)),
+        "the script did not finish"
+    );
+    assert_eq!(
+        tags(&dom, "tr")
+            .iter()
+            .filter(|t| attr(t, "class") == Some("row"))
+            .count(),
+        n
+    );
+    assert_eq!(tags(svg_by_id(&dom, "scatter-plot"), "circle").len(), n - 1);
+    assert_eq!(
+        tags(svg_by_id(&dom, "label-chart"), "rect").len(),
+        5,
+        "four labels and failed"
+    );
+    assert!(!tags(svg_by_id(&dom, "histogram"), "rect").is_empty());
+    assert!(
+        dom.contains("tests/fixtures/formats/corrupt.pdf</td>"),
+        "the failed input has a row"
+    );
+    assert!(!dom.contains("<img"), "a file name became markup");
+    assert!(dom.contains("&lt;img src=x onerror=alert(1)&gt;.txt</td>"));
+
+    // Sorted by score, CTO-like only, one row open, and the default axes picked
+    // explicitly, which makes the script redraw the scatter.
+    let mut want: Vec<(usize, f64)> = lines
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| match l {
+            Line::Tagged(t) if t.label == "cto-like" => Some((i, t.score)),
+            _ => None,
+        })
+        .collect();
+    want.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+    let open = want[want.len() / 2].0;
+    let view = format!("#sort=score&dir=desc&label=cto-like&open={open}&x=focus&y=financial");
+    let (dom2, log2) = chromium(
+        &browser,
+        work.path(),
+        "view",
+        &["--dump-dom"],
+        &format!("{url}{view}"),
+    );
+    assert_no_script_errors(&dom2, &log2);
+    let rows: Vec<&str> = tags(&dom2, "tr");
+    let got: Vec<usize> = rows
+        .iter()
+        .filter(|t| attr(t, "class").is_some_and(|c| c.starts_with("row")))
+        .map(|t| attr(t, "data-i").unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(
+        got,
+        want.iter().map(|w| w.0).collect::<Vec<_>>(),
+        "rows in score order, cto-like only"
+    );
+    let at = rows
+        .iter()
+        .position(|t| attr(t, "data-i") == Some(&open.to_string()))
+        .unwrap();
+    assert_eq!(attr(rows[at], "class"), Some("row open"));
+    assert_eq!(
+        attr(rows[at + 1], "class"),
+        Some("detail"),
+        "the evidence follows its row"
+    );
+    assert!(dom2.contains("Evidence (strongest first)"));
+    let xy = |doc: &str| -> Vec<(String, String, String)> {
+        tags(svg_by_id(doc, "scatter-plot"), "circle")
+            .iter()
+            .map(|c| {
+                (
+                    attr(c, "data-i").unwrap().into(),
+                    attr(c, "cx").unwrap().into(),
+                    attr(c, "cy").unwrap().into(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        xy(&dom2),
+        xy(&page),
+        "the script places points where the server did"
+    );
+    let visible = tags(svg_by_id(&dom2, "scatter-plot"), "circle")
+        .iter()
+        .filter(|c| !attr(c, "class").unwrap_or("").contains("hidden"))
+        .count();
+    assert_eq!(visible, want.len(), "the filter applies to the scatter too");
+
+    let shots = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/test-artifacts");
+    fs::create_dir_all(&shots).unwrap();
+    let png = shots.join("report.png");
+    let _ = fs::remove_file(&png);
+    let shot = format!("--screenshot={}", png.display());
+    chromium(
+        &browser,
+        work.path(),
+        "shot",
+        &[&shot, "--window-size=1280,2400"],
+        &format!("{url}#open=3"),
+    );
+    fs::copy(&report, shots.join("report.html")).unwrap();
+    let bytes = fs::read(&png).unwrap();
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "not a PNG");
+    let size = |at: usize| u32::from_be_bytes(bytes[at..at + 4].try_into().unwrap());
+    assert_eq!((size(16), size(20)), (1280, 2400), "screenshot size");
+    assert!(
+        bytes.len() > 100_000,
+        "a near-empty screenshot: {} bytes",
+        bytes.len()
+    );
+}
