@@ -318,6 +318,7 @@ enum ScanFormat {
     Jsonl,
     Json,
     Csv,
+    Html,
 }
 
 /// Everything a command needs, resolved.
@@ -551,6 +552,7 @@ impl ScanArgs {
                 ScanFormat::Jsonl => Format::JsonLines,
                 ScanFormat::Json => Format::Json,
                 ScanFormat::Csv => Format::Csv,
+                ScanFormat::Html => Format::Html,
             },
             output: self.output,
             list_files: self.files,

@@ -4,8 +4,8 @@
 //! bytes on a `Write`. Every format implements [`Reporter`] and lives in a file
 //! of its own: `jsonl` (the machine contract, one object per posting), `json`
 //! (a header with provenance, the postings, a summary), `csv` (flat columns),
-//! `table` (one greppable line per posting) and `long` (a block per posting for
-//! people). Numbers are rounded here, at the boundary, and nowhere else.
+//! `table` (one greppable line per posting), `long` (a block per posting for
+//! people) and `html` (one self-contained page with charts and a table). Numbers are rounded here, at the boundary, and nowhere else.
 //!
 //! The JSON object of a posting has, in order: `schema_version` ([`SCHEMA_VERSION`]), `path` (then `record` and `id`
 //! for a record of a JSON/JSONL/CSV file, and `expected` when a label field was
@@ -18,6 +18,7 @@
 
 mod csv;
 pub mod explain;
+mod html;
 mod json;
 mod long;
 mod table;
@@ -29,6 +30,7 @@ use crate::lexicon::Lexicon;
 use crate::score::{Scores, TermTally};
 
 pub use self::csv::Csv;
+pub use self::html::Html;
 pub use self::json::{Json, JsonLines};
 pub use self::long::Long;
 pub use self::table::Table;
@@ -226,6 +228,8 @@ pub enum Format {
     Json,
     /// Comma-separated values with a header row.
     Csv,
+    /// One self-contained HTML page: charts, top terms, a table of postings.
+    Html,
 }
 
 /// Makes the reporter for `format`, writing to `out`.
@@ -240,6 +244,7 @@ pub fn reporter<'a, W: Write + 'a>(
         Format::JsonLines => Box::new(JsonLines::new(out, cx)),
         Format::Json => Box::new(Json::new(out, cx)?),
         Format::Csv => Box::new(Csv::new(out, cx)?),
+        Format::Html => Box::new(Html::new(out, cx)),
     })
 }
 
