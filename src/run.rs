@@ -194,17 +194,28 @@ fn scan_to_file(
         let file = std::fs::OpenOptions::new().write(true).open(path)?;
         return scan_into(config, job, engine, opts, bar, cancel, BufWriter::new(file));
     }
+    let tmp = temp_beside(path)?;
+    let outcome = scan_into(config, job, engine, opts, bar, cancel, BufWriter::new(&tmp))?;
+    tmp.persist(path).map_err(|e| ScanError::Output(e.error))?;
+    Ok(outcome)
+}
+
+/// A temporary file in `path`'s folder, renamed over `path` once the report is
+/// complete. It is created with mode 0666 less the umask, as `File::create` would
+/// (tempfile's own default, 0600, would leave reports unreadable to the group).
+pub(crate) fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
     };
-    let tmp = tempfile::Builder::new()
-        .prefix(".roletag-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    let outcome = scan_into(config, job, engine, opts, bar, cancel, BufWriter::new(&tmp))?;
-    tmp.persist(path).map_err(|e| ScanError::Output(e.error))?;
-    Ok(outcome)
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".roletag-").suffix(".tmp");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder.tempfile_in(dir)
 }
 
 /// True when `path` exists and is neither a regular file nor a folder.

@@ -176,14 +176,7 @@ fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
             .write_all(text.as_bytes())?;
         return Ok(());
     }
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d,
-        _ => Path::new("."),
-    };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".roletag-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
+    let mut tmp = crate::run::temp_beside(path)?;
     tmp.write_all(text.as_bytes())?;
     tmp.persist(path).map_err(|e| e.error)?;
     Ok(())

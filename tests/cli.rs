@@ -2209,3 +2209,24 @@ fn html_report_screenshot(browser: &Path, case: &BrowserCase) {
         bytes.len()
     );
 }
+
+/// `-o FILE` is written through a temporary file, but ends up with the mode a plain
+/// `File::create` would give (0666 less the umask), not the temporary file's 0600.
+#[cfg(unix)]
+#[test]
+fn output_file_gets_the_usual_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = Dir::new();
+    let report = d.path().join("report.jsonl");
+    let plain = d.write("plain.txt", "x");
+    let o = run(&[
+        "-q",
+        "scan",
+        "corpora/sample",
+        "-o",
+        &report.display().to_string(),
+    ]);
+    assert_code(&o, 0);
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&report), mode(&plain));
+}
