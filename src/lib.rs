@@ -32,6 +32,7 @@ pub mod normalize;
 pub mod pipeline;
 pub mod records;
 pub mod report;
+pub mod report_file;
 pub mod scope;
 pub mod score;
 pub mod walk;
