@@ -21,6 +21,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod calibrate;
+pub mod diff;
 pub mod eval;
 pub mod input;
 pub mod label;
