@@ -36,6 +36,7 @@ pub mod report;
 pub mod report_file;
 pub mod scope;
 pub mod score;
+pub mod summarize;
 pub mod walk;
 
 pub use input::{DocFormat, ReadOptions};
