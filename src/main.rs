@@ -7,6 +7,7 @@
 mod cli;
 mod run;
 mod run_eval;
+mod run_report;
 
 use std::process::ExitCode;
 
