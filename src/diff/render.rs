@@ -65,8 +65,7 @@ impl Diff {
         writeln!(out)?;
         writeln!(
             out,
-            "changes (old -> new label and score, posting); for a label change, the evidence \
-             that moved it (contribution delta, why, term: contribution, weight and hits old -> new)"
+            "changes (old -> new label and score, posting), each label change with the terms that moved it"
         )?;
         for c in &self.changes {
             write_change(out, c, top)?;
@@ -84,9 +83,8 @@ impl Diff {
         for (i, row) in Side::ALL.iter().enumerate() {
             write!(out, "{:<13}", row.name(true))?;
             for (j, n) in self.matrix[i].iter().enumerate() {
-                if i == 5 && j == 5 {
-                    write!(out, " {:>12}", "")?;
-                } else {
+                // An added posting cannot also be removed: that cell does not exist.
+                if !(i == 5 && j == 5) {
                     write!(out, " {n:>12}")?;
                 }
             }
