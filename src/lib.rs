@@ -6,6 +6,8 @@
 //! [`score`] (hits -> [`Scores`]) -> [`label`] (scores -> [`Tagging`]) ->
 //! [`report`] (records -> bytes). [`walk`] lists postings under folders and
 //! [`pipeline`] runs the stages over them in parallel; [`lint`] checks lexicons.
+//! [`report_file`] reads reports back, for [`diff`] (compare two runs) and
+//! [`summarize`] (counts, shares and means per group).
 //!
 //! ```
 //! use roletag::{Engine, Lexicon, Label, Scratch, Thresholds};
