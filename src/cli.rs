@@ -9,10 +9,12 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context as _};
 use clap::{Parser, Subcommand, ValueEnum};
+use roletag::diff::KeyBy;
 use roletag::input::{DocFormat, ReadOptions};
 use roletag::records::{FieldOptions, RecordFormat};
 use roletag::report::Format;
 use roletag::scope::ScopeOptions;
+use roletag::summarize::{GroupBy, SummaryOptions, TermOrder};
 use roletag::walk::WalkOptions;
 use roletag::{EngineOptions, Lexicon, ScanOptions, Thresholds};
 
@@ -104,6 +106,14 @@ enum Command {
     /// cross-validation, report the cross-validated scores, and write the tuned
     /// settings into a lexicon file for `--lexicon`.
     Calibrate(CalibrateArgs),
+    /// Compare two reports of `roletag scan --format jsonl` (or `json`): the
+    /// label-change matrix and every posting that changed, with the evidence that
+    /// moved it. Exit 0: no posting changed; 1: some changed; 2: trouble.
+    Diff(DiffArgs),
+    /// Summarize reports of `roletag scan --format jsonl` (or `json`): postings and
+    /// shares per label for each group, mean scores and axis weights, and the top
+    /// evidence terms of each label.
+    Summarize(SummarizeArgs),
     /// Show, check or list a lexicon (the embedded default, or `--lexicon`).
     Lexicon {
         #[command(subcommand)]
@@ -226,6 +236,85 @@ struct ScanArgs {
     /// Evidence terms shown per posting in the table format.
     #[arg(long, default_value_t = 3, value_name = "N")]
     top: usize,
+    /// After the scan, print the `roletag summarize` table of the postings, grouped
+    /// by BY (as `summarize --by`): to stdout when the report goes to `-o FILE`,
+    /// else to stderr.
+    #[arg(long, value_name = "BY", num_args = 0..=1, require_equals = true,
+          default_missing_value = "folder", value_parser = parse_group_by)]
+    summary: Option<GroupBy>,
+}
+
+#[derive(Debug, clap::Args)]
+struct DiffArgs {
+    /// The report before the change (`-`: standard input).
+    #[arg(value_name = "OLD")]
+    old: PathBuf,
+    /// The report after the change (`-`: standard input).
+    #[arg(value_name = "NEW")]
+    new: PathBuf,
+    /// How postings are paired: `path` (path, record and id all equal) or `id`
+    /// (the id alone; postings without one are paired by path).
+    #[arg(long, value_enum, default_value_t = DiffKey::Path)]
+    key: DiffKey,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
+    format: DiffFormat,
+    /// Evidence terms shown per changed posting in the table format.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    top: usize,
+}
+
+#[derive(Debug, clap::Args)]
+struct SummarizeArgs {
+    /// Reports to summarize together (`-`: standard input).
+    #[arg(value_name = "REPORT", required = true)]
+    reports: Vec<PathBuf>,
+    /// Group postings by `folder`, `file`, `label`, `expected`, `none` (one group),
+    /// or `field:NAME` (the report's field NAME, else the field NAME of the
+    /// posting's source record, read from its `path`).
+    #[arg(long, value_name = "BY", default_value = "folder", value_parser = parse_group_by)]
+    by: GroupBy,
+    /// With `--by folder`: folders below the one all postings share that make a group.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    depth: usize,
+    /// Output format (`csv`: one row per group, then `(all)`).
+    #[arg(long, value_enum, default_value_t = SummaryFormat::Table)]
+    format: SummaryFormat,
+    /// Evidence terms listed per label.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    top: usize,
+    /// How the table ranks a label's terms: by total `contribution` or by `postings`.
+    #[arg(long, value_enum, default_value_t = TermRank::Contribution)]
+    terms_by: TermRank,
+}
+
+fn parse_group_by(s: &str) -> Result<GroupBy, String> {
+    s.parse()
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum DiffKey {
+    Path,
+    Id,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum DiffFormat {
+    Table,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SummaryFormat {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum TermRank {
+    Contribution,
+    Postings,
 }
 
 #[derive(Debug, clap::Args)]
@@ -358,6 +447,8 @@ pub(crate) enum Job {
         format: EvalFormat,
         scan: ScanOptions,
     },
+    Diff(DiffJob),
+    Summarize(SummarizeJob),
     LexiconShow,
     LexiconCheck {
         file: PathBuf,
@@ -381,6 +472,24 @@ pub(crate) struct ScanJob {
     pub(crate) scan: ScanOptions,
     pub(crate) list_files: bool,
     pub(crate) top: usize,
+    /// `--summary`: summarize the postings after the scan.
+    pub(crate) summary: Option<SummaryOptions>,
+}
+
+pub(crate) struct DiffJob {
+    pub(crate) old: PathBuf,
+    pub(crate) new: PathBuf,
+    pub(crate) key: KeyBy,
+    pub(crate) format: DiffFormat,
+    pub(crate) top: usize,
+}
+
+pub(crate) struct SummarizeJob {
+    pub(crate) reports: Vec<PathBuf>,
+    pub(crate) options: SummaryOptions,
+    pub(crate) format: SummaryFormat,
+    pub(crate) top: usize,
+    pub(crate) order: TermOrder,
 }
 
 impl Args {
@@ -444,7 +553,7 @@ impl Command {
             Command::Scan(a) => Some(&a.input),
             Command::Eval(a) => Some(&a.input),
             Command::Calibrate(a) => Some(&a.input),
-            Command::Lexicon { .. } => None,
+            Command::Diff(_) | Command::Summarize(_) | Command::Lexicon { .. } => None,
         }
     }
 
@@ -500,6 +609,39 @@ impl Command {
                     output: a.output,
                     format: a.format,
                 }
+            }
+            Command::Diff(a) => {
+                if a.old.as_os_str() == "-" && a.new.as_os_str() == "-" {
+                    bail!("only one of OLD and NEW can be standard input");
+                }
+                Job::Diff(DiffJob {
+                    old: a.old,
+                    new: a.new,
+                    key: match a.key {
+                        DiffKey::Path => KeyBy::Path,
+                        DiffKey::Id => KeyBy::Id,
+                    },
+                    format: a.format,
+                    top: a.top,
+                })
+            }
+            Command::Summarize(a) => {
+                if a.reports.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+                    bail!("standard input (`-`) can be read only once");
+                }
+                Job::Summarize(SummarizeJob {
+                    reports: a.reports,
+                    options: SummaryOptions {
+                        by: a.by,
+                        depth: a.depth,
+                    },
+                    format: a.format,
+                    top: a.top,
+                    order: match a.terms_by {
+                        TermRank::Contribution => TermOrder::Contribution,
+                        TermRank::Postings => TermOrder::Postings,
+                    },
+                })
             }
             Command::Lexicon { action } => match action.unwrap_or(LexiconAction::Show) {
                 LexiconAction::Show => Job::LexiconShow,
@@ -557,6 +699,10 @@ impl ScanArgs {
             output: self.output,
             list_files: self.files,
             top: self.top,
+            summary: self.summary.map(|by| SummaryOptions {
+                by,
+                ..SummaryOptions::default()
+            }),
         })
     }
 }

@@ -6,6 +6,8 @@
 //! [`score`] (hits -> [`Scores`]) -> [`label`] (scores -> [`Tagging`]) ->
 //! [`report`] (records -> bytes). [`walk`] lists postings under folders and
 //! [`pipeline`] runs the stages over them in parallel; [`lint`] checks lexicons.
+//! [`report_file`] reads reports back, for [`diff`] (compare two runs) and
+//! [`summarize`] (counts, shares and means per group).
 //!
 //! ```
 //! use roletag::{Engine, Lexicon, Label, Scratch, Thresholds};
@@ -21,6 +23,7 @@
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod calibrate;
+pub mod diff;
 pub mod eval;
 pub mod input;
 pub mod label;
@@ -32,8 +35,10 @@ pub mod normalize;
 pub mod pipeline;
 pub mod records;
 pub mod report;
+pub mod report_file;
 pub mod scope;
 pub mod score;
+pub mod summarize;
 pub mod walk;
 
 pub use input::{DocFormat, ReadOptions};

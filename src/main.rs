@@ -8,6 +8,7 @@ mod cli;
 mod run;
 mod run_eval;
 mod run_explain;
+mod run_report;
 
 use std::process::ExitCode;
 

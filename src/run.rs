@@ -21,6 +21,7 @@ use roletag::walk::{self, WalkItem};
 use roletag::{Engine, Lexicon, Record, Reporter, Scratch, Summary};
 
 use crate::cli::{Config, Job, ScanJob};
+use crate::run_report::ScanSummary;
 
 /// All inputs tagged.
 pub(crate) const OK: u8 = 0;
@@ -54,6 +55,8 @@ pub(crate) fn run(config: Config) -> anyhow::Result<ExitCode> {
             format,
             ref scan,
         } => crate::run_eval::calibrate(&config, paths, folds, output.as_deref(), format, scan)?,
+        Job::Diff(ref job) => crate::run_report::diff(job)?,
+        Job::Summarize(ref job) => crate::run_report::summarize(job)?,
         Job::LexiconShow => show_lexicon(&config)?,
         Job::LexiconCheck {
             ref file,
@@ -156,11 +159,20 @@ fn scan(config: &Config, job: &ScanJob) -> anyhow::Result<u8> {
     let cancel = cancel_flag();
     let started = Instant::now();
     let bar = progress_bar(config.quiet);
+    // The summary table goes where the report does not: stdout when the report is a file.
+    let summary_to_stdout = job.output.as_deref().is_some_and(|p| !is_special_file(p));
+    let mut tap = Tap {
+        bar: &bar,
+        summary: job
+            .summary
+            .clone()
+            .map(|o| ScanSummary::new(o, &config.lexicon)),
+    };
     let result = match &job.output {
-        Some(path) => scan_to_file(config, job, &engine, &opts, &bar, &cancel, path),
+        Some(path) => scan_to_file(config, job, &engine, &opts, &mut tap, &cancel, path),
         None => {
             let out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
-            scan_into(config, job, &engine, &opts, &bar, &cancel, out)
+            scan_into(config, job, &engine, &opts, &mut tap, &cancel, out)
         }
     };
     bar.finish_and_clear();
@@ -172,6 +184,15 @@ fn scan(config: &Config, job: &ScanJob) -> anyhow::Result<u8> {
         }
         Err(e) => return Err(e.into()),
     };
+    if let Some(summary) = tap.summary {
+        if summary_to_stdout {
+            summary.finish(&mut io::stdout().lock())?;
+        } else {
+            let mut err = io::stderr().lock();
+            writeln!(err)?;
+            summary.finish(&mut err)?;
+        }
+    }
     if !config.quiet {
         let secs = started.elapsed().as_secs_f64();
         eprintln!("roletag: {} ({secs:.2}s)", outcome.summary.line());
@@ -184,7 +205,7 @@ fn scan_to_file(
     job: &ScanJob,
     engine: &Engine,
     opts: &ScanOptions,
-    bar: &ProgressBar,
+    tap: &mut Tap<'_, '_>,
     cancel: &AtomicBool,
     path: &Path,
 ) -> Result<ScanOutcome, ScanError> {
@@ -192,10 +213,10 @@ fn scan_to_file(
         // A device, FIFO or socket (`-o /dev/null`, `-o /dev/stdout`): write
         // straight to it. Renaming a temporary file over it would replace it.
         let file = std::fs::OpenOptions::new().write(true).open(path)?;
-        return scan_into(config, job, engine, opts, bar, cancel, BufWriter::new(file));
+        return scan_into(config, job, engine, opts, tap, cancel, BufWriter::new(file));
     }
     let tmp = temp_beside(path)?;
-    let outcome = scan_into(config, job, engine, opts, bar, cancel, BufWriter::new(&tmp))?;
+    let outcome = scan_into(config, job, engine, opts, tap, cancel, BufWriter::new(&tmp))?;
     tmp.persist(path).map_err(|e| ScanError::Output(e.error))?;
     Ok(outcome)
 }
@@ -229,12 +250,12 @@ fn scan_into<W: Write>(
     job: &ScanJob,
     engine: &Engine,
     opts: &ScanOptions,
-    bar: &ProgressBar,
+    tap: &mut Tap<'_, '_>,
     cancel: &AtomicBool,
     out: W,
 ) -> Result<ScanOutcome, ScanError> {
     let inner = report::reporter(job.format, out, context(config, job.top))?;
-    let mut reporter = Progress { inner, bar };
+    let mut reporter = Progress { inner, tap };
     let outcome = roletag::scan(engine, &job.paths, opts, &mut reporter, cancel)?;
     reporter.finish(&outcome.summary)?;
     Ok(outcome)
@@ -254,15 +275,25 @@ fn progress_bar(quiet: bool) -> ProgressBar {
     bar
 }
 
-/// Ticks the progress bar as records pass through to the real reporter.
-struct Progress<'a, 'b> {
-    inner: Box<dyn Reporter + 'a>,
+/// What watches records on their way to the report: the progress bar, and the
+/// `--summary` summarizer.
+struct Tap<'b, 'l> {
     bar: &'b ProgressBar,
+    summary: Option<ScanSummary<'l>>,
 }
 
-impl Reporter for Progress<'_, '_> {
+/// Passes records through the tap to the real reporter.
+struct Progress<'a, 't, 'b, 'l> {
+    inner: Box<dyn Reporter + 'a>,
+    tap: &'t mut Tap<'b, 'l>,
+}
+
+impl Reporter for Progress<'_, '_, '_, '_> {
     fn record(&mut self, r: &Record) -> io::Result<()> {
-        self.bar.inc(1);
+        self.tap.bar.inc(1);
+        if let Some(s) = self.tap.summary.as_mut() {
+            s.add(r);
+        }
         self.inner.record(r)
     }
 

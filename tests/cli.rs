@@ -218,7 +218,7 @@ fn help_lists_the_commands() {
     let o = run(&["--help"]);
     assert_code(&o, 0);
     let out = stdout(&o);
-    for cmd in ["tag", "scan", "lexicon"] {
+    for cmd in ["tag", "scan", "lexicon", "diff", "summarize", "explain"] {
         assert!(out.contains(cmd), "{out}");
     }
     let o = run(&["scan", "--help"]);
@@ -2229,4 +2229,550 @@ fn output_file_gets_the_usual_mode() {
     assert_code(&o, 0);
     let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&report), mode(&plain));
+}
+
+// ---- issue #5: `roletag diff` and `roletag summarize` on reports ----
+
+/// `roletag diff --format json`, parsed strictly: the documented structure.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DiffJson {
+    key: String,
+    old: DiffSide,
+    new: DiffSide,
+    paired: u64,
+    changed: BTreeMap<String, u64>,
+    score_only: u64,
+    matrix: BTreeMap<String, BTreeMap<String, u64>>,
+    changes: Vec<DiffChange>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DiffSide {
+    postings: u64,
+    duplicates: u64,
+    malformed: u64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DiffChange {
+    path: String,
+    #[serde(default)]
+    record: Option<u64>,
+    #[serde(default)]
+    id: Option<String>,
+    change: String,
+    old: Option<DiffVersion>,
+    new: Option<DiffVersion>,
+    evidence: Vec<TermDeltaJson>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, untagged)]
+enum DiffVersion {
+    Tagged {
+        label: String,
+        score: f64,
+        confidence: f64,
+    },
+    Failed {
+        error: String,
+    },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TermDeltaJson {
+    term: String,
+    axis: String,
+    pole: String,
+    old_count: u32,
+    new_count: u32,
+    old_weight: f64,
+    new_weight: f64,
+    old_contribution: f64,
+    new_contribution: f64,
+    delta: f64,
+    status: String,
+}
+
+/// Each posting's label (or `failed`) and score, by path (with `#record` for records).
+fn states(report: &Path) -> BTreeMap<String, (String, Option<f64>)> {
+    fs::read_to_string(report)
+        .unwrap()
+        .lines()
+        .map(|l| match serde_json::from_str::<Line>(l).unwrap() {
+            Line::Tagged(t) => (key_of(&t.path, t.record), (t.label, Some(t.score))),
+            Line::Failed(f) => (key_of(&f.path, f.record), ("failed".to_string(), None)),
+        })
+        .collect()
+}
+
+fn key_of(path: &str, record: Option<u64>) -> String {
+    match record {
+        Some(n) => format!("{path}#{n}"),
+        None => path.to_string(),
+    }
+}
+
+/// Scans `roots` into a JSONL report at `out`, with extra global flags first.
+fn scan_report(flags: &[&str], roots: &[&str], out: &Path) {
+    let mut args: Vec<&str> = flags.to_vec();
+    let out_s = out.display().to_string();
+    args.extend(["-q", "scan", "--format", "jsonl", "-o", &out_s]);
+    args.extend(roots);
+    let o = run(&args);
+    assert!(o.status.code().unwrap() <= 1, "{}", stderr(&o));
+}
+
+/// A lexicon edit changes some labels: `diff` reports exactly the postings whose
+/// label (or failure) differs between the two reports, computed here from the
+/// reports themselves, plus the added and removed ones, and exits 1.
+#[test]
+fn diff_finds_exactly_the_postings_whose_label_differs() {
+    let d = mixed_folder();
+    let out = Dir::new();
+    let (old, new) = (out.path().join("old.jsonl"), out.path().join("new.jsonl"));
+    d.write("y-emptied.txt", CTO_POSTING);
+    scan_report(&[], &["corpora/sample", &d.s()], &old);
+    fs::remove_file(d.path().join("a-cio.txt")).unwrap();
+    d.write("y-emptied.txt", "");
+    d.write("z-new.txt", CTO_POSTING);
+    scan_report(&["--lexicon", MINI], &["corpora/sample", &d.s()], &new);
+    let (before, after) = (states(&old), states(&new));
+    let differs: Vec<&String> = before
+        .iter()
+        .filter(|(k, v)| after.get(*k).is_some_and(|w| w.0 != v.0))
+        .map(|(k, _)| k)
+        .collect();
+    let score_only = before
+        .iter()
+        .filter(|(k, v)| after.get(*k).is_some_and(|w| w.0 == v.0 && w.1 != v.1))
+        .count();
+    assert!(
+        differs.len() > 5,
+        "the lexicons should disagree: {differs:?}"
+    );
+
+    let o = run(&[
+        "diff",
+        "--format",
+        "json",
+        &old.display().to_string(),
+        &new.display().to_string(),
+    ]);
+    assert_code(&o, 1);
+    let j: DiffJson = serde_json::from_slice(&o.stdout).expect("diff JSON");
+    let of_kind = |kinds: &[&str]| -> Vec<String> {
+        let mut v: Vec<String> = j
+            .changes
+            .iter()
+            .filter(|c| kinds.contains(&c.change.as_str()))
+            .map(|c| key_of(&c.path, c.record))
+            .collect();
+        v.sort();
+        v
+    };
+    let expected: Vec<String> = differs.iter().map(|s| s.to_string()).collect();
+    assert_eq!(of_kind(&["label", "failed", "recovered"]), expected);
+    let gone = d.path().join("a-cio.txt").display().to_string();
+    let added = d.path().join("z-new.txt").display().to_string();
+    assert_eq!(of_kind(&["removed"]), [gone]);
+    assert_eq!(of_kind(&["added"]), [added]);
+    assert_eq!(
+        (j.key.as_str(), j.old.postings, j.new.postings),
+        ("path", 44, 44)
+    );
+    assert_eq!((j.old.malformed, j.new.duplicates), (0, 0));
+    assert_eq!((j.paired, j.score_only), (43, score_only as u64));
+    let emptied = j.changes.iter().find(|c| c.path.ends_with("y-emptied.txt"));
+    match emptied.map(|c| (c.change.as_str(), &c.new)) {
+        Some(("failed", Some(DiffVersion::Failed { error }))) => {
+            assert!(error.contains("empty"), "{error}")
+        }
+        other => panic!("the emptied posting failed: {other:?}"),
+    }
+    assert_eq!(
+        j.changed["label"] + j.changed["failed"] + j.changed["recovered"],
+        expected.len() as u64
+    );
+    // Every cell of the matrix is a count of postings computed from the reports.
+    let mut cells: BTreeMap<(&str, &str), u64> = BTreeMap::new();
+    for (k, v) in &before {
+        let now = after.get(k).map_or("removed", |w| w.0.as_str());
+        *cells.entry((v.0.as_str(), now)).or_default() += 1;
+    }
+    for (_, v) in after.iter().filter(|(k, _)| !before.contains_key(*k)) {
+        *cells.entry(("added", v.0.as_str())).or_default() += 1;
+    }
+    let mut total = 0;
+    for (old_state, row) in &j.matrix {
+        for (new_state, n) in row {
+            let want = cells
+                .get(&(old_state.as_str(), new_state.as_str()))
+                .copied();
+            assert_eq!(*n, want.unwrap_or(0), "matrix[{old_state}][{new_state}]");
+            total += n;
+        }
+    }
+    assert_eq!(
+        total,
+        cells.values().sum::<u64>(),
+        "every posting is in one cell"
+    );
+    // The evidence of a label change accounts for the score's move.
+    for c in j.changes.iter().filter(|c| c.change == "label") {
+        let (
+            Some(DiffVersion::Tagged { score: s0, .. }),
+            Some(DiffVersion::Tagged { score: s1, .. }),
+        ) = (&c.old, &c.new)
+        else {
+            panic!("a label change has two tagged versions: {c:?}");
+        };
+        let moved: f64 = c.evidence.iter().map(|t| t.delta).sum();
+        assert!((moved - (s1 - s0)).abs() < 0.01, "{c:?}");
+        for t in &c.evidence {
+            assert!(
+                close(t.delta, t.new_contribution - t.old_contribution),
+                "{t:?}"
+            );
+            assert!(t.delta != 0.0 && !t.axis.is_empty(), "{t:?}");
+            assert!(["cio", "cto"].contains(&t.pole.as_str()), "{t:?}");
+            match t.status.as_str() {
+                "appeared" => assert!(t.old_count == 0 && t.old_weight == 0.0),
+                "disappeared" => assert!(t.new_count == 0 && t.new_weight == 0.0),
+                "rescaled" => assert!((t.old_weight - t.new_weight).abs() < 0.01, "{t:?}"),
+                "reweighted" => {
+                    assert!(t.old_count != t.new_count || !close(t.old_weight, t.new_weight))
+                }
+                other => panic!("unknown status {other}"),
+            }
+        }
+    }
+    for c in &j.changes {
+        for v in [&c.old, &c.new].into_iter().flatten() {
+            if let DiffVersion::Tagged { confidence, .. } = v {
+                assert!((0.0..=1.0).contains(confidence), "{c:?}");
+            }
+        }
+    }
+
+    // The same report twice: nothing changed, exit 0; the table says so.
+    let same = run(&[
+        "diff",
+        &old.display().to_string(),
+        &old.display().to_string(),
+    ]);
+    assert_code(&same, 0);
+    let table = stdout(&same);
+    assert!(
+        table.contains("44 postings paired by path; 0 changed"),
+        "{table}"
+    );
+    assert!(
+        table.contains("label changes (rows: old report, columns: new report)"),
+        "{table}"
+    );
+}
+
+/// Pairing by id follows records that moved to another file or row; the JSON
+/// document of `scan --format json` reads like JSONL; bad lines are reported with
+/// file and line and make the comparison exit 2, as does a missing report.
+#[test]
+fn diff_keys_documents_and_trouble() {
+    let d = Dir::new();
+    let a = d.write(
+        "a.jsonl",
+        "{\"id\":\"j1\",\"text\":\"Run the ERP and the service desk for internal users\"}\n\
+         {\"id\":\"j2\",\"text\":\"Ship features for our mobile app and own the product roadmap\"}\n",
+    );
+    let b = d.write(
+        "b.jsonl",
+        "{\"id\":\"j2\",\"text\":\"Ship features for our mobile app and own the product roadmap\"}\n\
+         {\"id\":\"j1\",\"text\":\"Run the ERP and the service desk, ship features for the mobile app\"}\n",
+    );
+    let (old, new) = (d.path().join("old.jsonl"), d.path().join("new.json"));
+    scan_report(&["--lexicon", MINI], &[&a.display().to_string()], &old);
+    let o = run(&[
+        "--lexicon",
+        MINI,
+        "-q",
+        "scan",
+        "--format",
+        "json",
+        "-o",
+        &new.display().to_string(),
+        &b.display().to_string(),
+    ]);
+    assert_code(&o, 0);
+    let (old_s, new_s) = (old.display().to_string(), new.display().to_string());
+    let by_id = run(&["diff", "--key", "id", "--format", "json", &old_s, &new_s]);
+    assert_code(&by_id, 1);
+    let j: DiffJson = serde_json::from_slice(&by_id.stdout).unwrap();
+    assert_eq!((j.key.as_str(), j.paired, j.changes.len()), ("id", 2, 1));
+    let c = &j.changes[0];
+    assert_eq!(
+        (c.id.as_deref(), c.change.as_str(), c.record),
+        (Some("j1"), "label", Some(1))
+    );
+    assert!(matches!(&c.old, Some(DiffVersion::Tagged { label, .. }) if label == "cio-like"));
+    assert!(matches!(&c.new, Some(DiffVersion::Tagged { label, .. }) if label == "blended"));
+    let moved: Vec<(&str, &str, u32, u32)> = c
+        .evidence
+        .iter()
+        .map(|t| (t.term.as_str(), t.status.as_str(), t.old_count, t.new_count))
+        .collect();
+    assert_eq!(
+        moved,
+        [
+            ("internal users", "disappeared", 1, 0),
+            ("mobile app*", "appeared", 0, 1),
+            ("ship features", "appeared", 0, 1),
+            ("erp", "rescaled", 1, 1),
+            ("service desk", "rescaled", 1, 1),
+        ]
+    );
+    let by_path = run(&["diff", "--format", "json", &old_s, &new_s]);
+    let j: DiffJson = serde_json::from_slice(&by_path.stdout).unwrap();
+    assert_eq!(
+        (j.paired, j.changed["added"], j.changed["removed"]),
+        (0, 2, 2)
+    );
+
+    let table = run(&["diff", "--key", "id", &old_s, &new_s]);
+    let out = stdout(&table);
+    assert!(out.contains("cio-like     -> blended"), "{out}");
+    assert!(
+        out.contains("appeared    mobile app* (systems, cto)"),
+        "{out}"
+    );
+
+    let mut text = fs::read_to_string(&old).unwrap();
+    text.insert_str(0, "{\"path\": oops\n");
+    let broken = d.write("broken.jsonl", text);
+    let o = run(&["diff", &broken.display().to_string(), &old_s]);
+    assert_code(&o, 2);
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!("{}:1: invalid JSON", broken.display())),
+        "{err}"
+    );
+    assert!(
+        stdout(&o).contains("old: 2 postings (0 duplicate keys left out, 1 lines not postings)")
+    );
+    let o = run(&["diff", "missing.jsonl", &old_s]);
+    assert_code(&o, 2);
+    assert!(stderr(&o).contains("missing.jsonl: cannot read"));
+    let o = run(&["diff", "-", "-"]);
+    assert_code(&o, 2);
+}
+
+/// `summarize` counts what the scan counted, whichever report format it reads, and
+/// `scan --summary` prints the same table from the records in memory.
+#[test]
+fn summarize_counts_equal_the_scan_summary() {
+    let d = mixed_folder();
+    let out = Dir::new();
+    let (jl, doc) = (out.path().join("r.jsonl"), out.path().join("r.json"));
+    let roots = ["corpora/sample", &d.s()];
+    scan_report(&["--lexicon", MINI], &roots, &jl);
+    let o = run(&[
+        "--lexicon",
+        MINI,
+        "-q",
+        "scan",
+        "--format",
+        "json",
+        "-o",
+        &doc.display().to_string(),
+        roots[0],
+        roots[1],
+    ]);
+    assert_code(&o, 1);
+    let report: JsonReport = serde_json::from_slice(&fs::read(&doc).unwrap()).unwrap();
+
+    let s = run(&[
+        "summarize",
+        "--by",
+        "none",
+        "--format",
+        "json",
+        &jl.display().to_string(),
+    ]);
+    assert_code(&s, 0);
+    let v: serde_json::Value = serde_json::from_slice(&s.stdout).unwrap();
+    let all = &v["all"];
+    assert_eq!(all["postings"], report.summary.inputs);
+    assert_eq!(all["tagged"], report.summary.tagged);
+    assert_eq!(all["failed"], report.summary.failed);
+    assert_eq!(all["skipped"], report.summary.skipped);
+    for (label, n) in &report.summary.labels {
+        assert_eq!(all["labels"][label]["count"], *n, "{label}");
+    }
+    assert_eq!(v["malformed"], 0);
+    let from_doc = run(&[
+        "summarize",
+        "--by",
+        "none",
+        "--format",
+        "json",
+        &doc.display().to_string(),
+    ]);
+    assert_eq!(
+        stdout(&from_doc),
+        stdout(&s),
+        "the JSON document reads like JSONL"
+    );
+
+    // `--by label`: one group per label with the scan's counts, plus `failed`.
+    let csv = run(&[
+        "summarize",
+        "--by",
+        "label",
+        "--format",
+        "csv",
+        &jl.display().to_string(),
+    ]);
+    let rows: Vec<Vec<String>> = stdout(&csv)
+        .lines()
+        .map(|l| l.split(',').map(String::from).collect())
+        .collect();
+    assert_eq!(
+        &rows[0][..5],
+        ["group", "postings", "tagged", "failed", "skipped"]
+    );
+    let groups: Vec<(&str, u64)> = rows[1..]
+        .iter()
+        .map(|r| (r[0].as_str(), r[1].parse().unwrap()))
+        .collect();
+    let labels = &report.summary.labels;
+    assert_eq!(
+        groups,
+        [
+            ("cio-like", labels["cio-like"]),
+            ("cto-like", labels["cto-like"]),
+            ("blended", labels["blended"]),
+            ("unclassified", labels["unclassified"]),
+            ("failed", report.summary.failed + report.summary.skipped),
+            ("(all)", report.summary.inputs),
+        ]
+    );
+
+    // `scan --summary` with -o: the table on stdout, equal to `summarize` of the report.
+    let tapped = out.path().join("t.jsonl");
+    let o = run(&[
+        "--lexicon",
+        MINI,
+        "-q",
+        "scan",
+        "--format",
+        "jsonl",
+        "--summary=label",
+        "-o",
+        &tapped.display().to_string(),
+        roots[0],
+        roots[1],
+    ]);
+    assert_code(&o, 1);
+    let table = run(&["summarize", "--by", "label", &tapped.display().to_string()]);
+    assert_eq!(stdout(&o), stdout(&table));
+    assert!(stdout(&o).contains("GROUP"), "{}", stdout(&o));
+    // Without -o the report keeps stdout to itself and the table goes to stderr.
+    let o = run(&[
+        "--lexicon",
+        MINI,
+        "scan",
+        "--format",
+        "jsonl",
+        "--summary",
+        roots[0],
+        roots[1],
+    ]);
+    assert_eq!(jsonl(&o).len() as u64, report.summary.inputs);
+    assert!(stderr(&o).contains("grouped by folder"), "{}", stderr(&o));
+}
+
+/// Folders group below the folder all postings share, at `--depth`; a field of
+/// the source records groups by its value; a bad report line is shown with file
+/// and line, counted, and makes the exit code 1 while the rest is summarized.
+#[test]
+fn summarize_groups_by_folder_and_field_and_survives_bad_lines() {
+    let d = mixed_folder();
+    let out = Dir::new();
+    let jl = out.path().join("r.jsonl");
+    scan_report(&["--lexicon", MINI], &[&d.s()], &jl);
+    let jl_s = jl.display().to_string();
+    let groups = |args: &[&str]| -> Vec<(String, u64)> {
+        let mut a = vec!["summarize", "--format", "csv"];
+        a.extend(args);
+        let o = run(&a);
+        stdout(&o)
+            .lines()
+            .skip(1)
+            .map(|l| {
+                let f: Vec<&str> = l.split(',').collect();
+                (f[0].to_string(), f[1].parse().unwrap())
+            })
+            .collect()
+    };
+    let nested = d.path().join("nested").display().to_string();
+    assert_eq!(
+        groups(&[&jl_s]),
+        [(d.s(), 5), (nested.clone(), 2), ("(all)".to_string(), 7)]
+    );
+    let deeper = d.path().join("nested/deeper").display().to_string();
+    assert_eq!(
+        groups(&["--depth", "2", &jl_s]),
+        [
+            (d.s(), 5),
+            (nested, 1),
+            (deeper, 1),
+            ("(all)".to_string(), 7)
+        ]
+    );
+
+    let src = d.write(
+        "export/postings.jsonl",
+        "{\"company\":\"Acme\",\"text\":\"Run the ERP and the service desk\"}\n\
+         {\"company\":\"Beta\",\"text\":\"Ship features for mobile apps\"}\n\
+         {\"company\":\"Acme\",\"text\":\"Own the product roadmap and ship features\"}\n\
+         {\"text\":\"Own the IT budget\"}\n",
+    );
+    let rj = out.path().join("records.jsonl");
+    scan_report(&["--lexicon", MINI], &[&src.display().to_string()], &rj);
+    let by_company = groups(&["--by", "field:company", &rj.display().to_string()]);
+    let want: Vec<(String, u64)> = [("(none)", 1), ("Acme", 2), ("Beta", 1), ("(all)", 4)]
+        .iter()
+        .map(|(g, n)| (g.to_string(), *n))
+        .collect();
+    assert_eq!(by_company, want);
+
+    let mut text = fs::read_to_string(&jl).unwrap();
+    text.insert_str(text.find('\n').unwrap() + 1, "not json\n{\"path\":\"x\"}\n");
+    let bad = out.path().join("bad.jsonl");
+    fs::write(&bad, text).unwrap();
+    let o = run(&["summarize", "--by", "none", &bad.display().to_string()]);
+    assert_code(&o, 1);
+    let err = stderr(&o);
+    assert!(
+        err.contains(&format!("{}:2: invalid JSON", bad.display())),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{}:3: not a posting: neither `label` nor `error`",
+            bad.display()
+        )),
+        "{err}"
+    );
+    assert!(
+        stdout(&o).starts_with("7 postings: 5 tagged, 1 failed, 1 skipped; 2 malformed lines"),
+        "{}",
+        stdout(&o)
+    );
+    let o = run(&["summarize", "--by", "company", &jl_s]);
+    assert_code(&o, 2);
+    assert!(stderr(&o).contains("field:NAME"));
 }
