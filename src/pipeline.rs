@@ -22,7 +22,7 @@ use crate::matcher::{BuildError, Hit, MatchScratch, Matcher};
 use crate::normalize::NormText;
 use crate::records::{self, FieldOptions, Item, RecordFormat};
 use crate::report::{Outcome, Record, Reporter, Summary, Tagged};
-use crate::scope::{self, ScopeOptions};
+use crate::scope::{self, ScopeOptions, ScopeScratch};
 use crate::score;
 use crate::walk::{self, GlobError, WalkItem, WalkOptions};
 
@@ -56,6 +56,7 @@ pub struct Scratch {
     norm: NormText,
     hits: Vec<Hit>,
     matching: MatchScratch,
+    scope: ScopeScratch,
 }
 
 impl Engine {
@@ -122,7 +123,13 @@ impl Engine {
         let text = scratch.norm.as_str();
         self.matcher
             .find_into(text, &mut scratch.matching, &mut scratch.hits);
-        scope::apply(&raw, &scratch.norm, &mut scratch.hits, self.options.scope);
+        scope::apply_with(
+            &raw,
+            &scratch.norm,
+            &mut scratch.hits,
+            self.options.scope,
+            &mut scratch.scope,
+        );
         let scores = score::score(&self.lexicon, &scratch.hits, text, scratch.norm.words());
         Tagged {
             tagging: label::tag(&scores, &self.thresholds),
