@@ -104,6 +104,10 @@ dir_bytes() { find "$@" -type f -printf '%s\n' | awk '{ s += $1 } END { print s 
 # What each tool saw: a broken corpus or a silent rg skip would make the timings meaningless.
 seen_roletag=$("$ROLETAG" scan "$DIR" --format jsonl -q -j "$T" | wc -l)
 seen_rg=$({ rg -c -i -F -j "$T" -f "$TERMS" "$DIR" || true; } | wc -l)
+if ((seen_roletag != N)); then
+    echo "compare.sh: roletag reported $seen_roletag records for $N postings in $DIR" >&2
+    exit 1
+fi
 cat >"$OUT/corpus.txt" <<EOF
 postings=$N
 seed=$SEED
