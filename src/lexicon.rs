@@ -239,19 +239,23 @@ fn one() -> f64 {
 }
 
 /// Collects problems while a file is validated.
-struct Check<'a> {
-    text: &'a str,
+struct Check {
+    /// Byte offset of every `\n` in the file, in order.
+    newlines: Vec<usize>,
     problems: Vec<Problem>,
 }
 
-impl Check<'_> {
+impl Check {
+    fn new(text: &str) -> Check {
+        Check {
+            newlines: text.match_indices('\n').map(|(i, _)| i).collect(),
+            problems: Vec::new(),
+        }
+    }
+
+    /// The 1-based line of byte `offset`: a binary search, as every term asks for its line.
     fn line_of(&self, offset: usize) -> usize {
-        let end = offset.min(self.text.len());
-        self.text.as_bytes()[..end]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
+        self.newlines.partition_point(|&nl| nl < offset) + 1
     }
 
     fn push(&mut self, offset: Option<usize>, entry: String, message: impl Into<String>) {
@@ -292,10 +296,7 @@ impl Lexicon {
     /// # Errors
     /// [`LexiconError::Invalid`] with every problem found, in line order.
     pub fn from_toml(text: &str, source: &str) -> Result<Lexicon, LexiconError> {
-        let mut check = Check {
-            text,
-            problems: Vec::new(),
-        };
+        let mut check = Check::new(text);
         let raw: RawFile = match toml::from_str(text) {
             Ok(raw) => raw,
             Err(e) => {
@@ -357,7 +358,7 @@ fn content_hash(text: &str) -> String {
     format!("sha256:{hex}")
 }
 
-fn validate_axes(raw: &[Spanned<toml::Value>], check: &mut Check<'_>) -> Vec<Axis> {
+fn validate_axes(raw: &[Spanned<toml::Value>], check: &mut Check) -> Vec<Axis> {
     let mut axes: Vec<Axis> = Vec::new();
     if raw.is_empty() {
         check.push(None, String::new(), "no axes defined (`axes = [...]`)");
@@ -391,7 +392,7 @@ fn validate_axes(raw: &[Spanned<toml::Value>], check: &mut Check<'_>) -> Vec<Axi
     axes
 }
 
-fn validate_terms(raw: &[Spanned<toml::Value>], axes: &[Axis], check: &mut Check<'_>) -> Vec<Term> {
+fn validate_terms(raw: &[Spanned<toml::Value>], axes: &[Axis], check: &mut Check) -> Vec<Term> {
     if raw.is_empty() {
         check.push(None, String::new(), "no terms defined (`terms = [...]`)");
     }
@@ -410,7 +411,7 @@ fn validate_terms(raw: &[Spanned<toml::Value>], axes: &[Axis], check: &mut Check
     terms
 }
 
-fn validate_term(t: RawTerm, at: usize, axes: &[Axis], check: &mut Check<'_>) -> Option<Term> {
+fn validate_term(t: RawTerm, at: usize, axes: &[Axis], check: &mut Check) -> Option<Term> {
     let before = check.problems.len();
     let (name, main) = match (&t.term, &t.regex) {
         (Some(term), None) => (term.clone(), parse_literal(term)),
@@ -520,7 +521,7 @@ fn one_line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn validate_thresholds(raw: Option<RawThresholds>, check: &mut Check<'_>) -> Thresholds {
+fn validate_thresholds(raw: Option<RawThresholds>, check: &mut Check) -> Thresholds {
     let mut th = Thresholds::default();
     let Some(raw) = raw else { return th };
     if let Some(m) = raw.blend_margin {
@@ -670,6 +671,18 @@ axes = [
         assert!(got[4].message.contains("weight must be > 0"));
         assert!(got[5].message.contains("unknown field `colour`"));
         assert!(got[6].message.contains("only allowed at the end"));
+    }
+
+    #[test]
+    fn line_of_counts_the_newlines_before_an_offset() {
+        let text = "a\nbb\n\nccc\n";
+        let check = Check::new(text);
+        for offset in 0..text.len() + 3 {
+            let end = offset.min(text.len());
+            let want = text[..end].matches('\n').count() + 1;
+            assert_eq!(check.line_of(offset), want, "offset {offset}");
+        }
+        assert_eq!(Check::new("").line_of(5), 1);
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::matcher::{BuildError, Hit, MatchScratch, Matcher};
 use crate::normalize::{MappedText, NormText};
 use crate::records::{self, FieldOptions, Item, RecordFormat};
 use crate::report::{Outcome, Record, Reporter, Summary, Tagged};
-use crate::scope::{self, ScopeOptions, Status};
+use crate::scope::{self, ScopeOptions, ScopeScratch, Status};
 use crate::score;
 use crate::walk::{self, GlobError, WalkItem, WalkOptions};
 
@@ -79,6 +79,7 @@ pub struct Scratch {
     norm: NormText,
     hits: Vec<Hit>,
     matching: MatchScratch,
+    scope: ScopeScratch,
 }
 
 impl Engine {
@@ -142,6 +143,7 @@ impl Engine {
             &raw,
             &scratch.norm,
             &mut scratch.matching,
+            &mut scratch.scope,
             &mut scratch.hits,
         )
     }
@@ -156,6 +158,7 @@ impl Engine {
             &text,
             mapped.norm(),
             &mut MatchScratch::default(),
+            &mut ScopeScratch::default(),
             &mut hits,
         );
         let spans = hits
@@ -188,11 +191,12 @@ impl Engine {
         raw: &str,
         norm: &NormText,
         matching: &mut MatchScratch,
+        scoping: &mut ScopeScratch,
         hits: &mut Vec<Hit>,
     ) -> Tagged {
         let text = norm.as_str();
         self.matcher.find_into(text, matching, hits);
-        scope::apply(raw, norm, hits, self.options.scope);
+        scope::apply_with(raw, norm, hits, self.options.scope, scoping);
         let scores = score::score(&self.lexicon, hits, text, norm.words());
         Tagged {
             tagging: label::tag(&scores, &self.thresholds),

@@ -149,16 +149,36 @@ const BOILER_LINES: [&str; 14] = [
     "gender identity",
 ];
 
+/// Buffers for [`apply_with`], reused from posting to posting (one per worker).
+#[derive(Clone, Debug, Default)]
+pub struct ScopeScratch {
+    /// One flag per raw line: boilerplate or not.
+    boiler: Vec<bool>,
+    /// A heading line in lower case.
+    lower: String,
+}
+
 /// Sets the status of every hit. `raw` is the text that was normalised into `norm`.
 pub fn apply(raw: &str, norm: &NormText, hits: &mut [Hit], opts: ScopeOptions) {
+    apply_with(raw, norm, hits, opts, &mut ScopeScratch::default());
+}
+
+/// [`apply`], reusing `scratch` so that a posting allocates nothing here.
+pub fn apply_with(
+    raw: &str,
+    norm: &NormText,
+    hits: &mut [Hit],
+    opts: ScopeOptions,
+    scratch: &mut ScopeScratch,
+) {
     if hits.is_empty() {
         return;
     }
-    let boiler = if opts.boilerplate {
-        boilerplate_lines(raw)
-    } else {
-        Vec::new()
-    };
+    let boiler = &mut scratch.boiler;
+    boiler.clear();
+    if opts.boilerplate {
+        boilerplate_lines_into(raw, boiler, &mut scratch.lower);
+    }
     let text = norm.as_str();
     for hit in hits.iter_mut() {
         hit.status = if boiler.get(norm.line_of(hit.start)) == Some(&true) {
@@ -211,25 +231,61 @@ const ROLE_HEADINGS: [&str; 30] = [
 /// role heading, an ALL-CAPS line, or one ending in `:`) that is not itself
 /// boilerplate closes it, so short benefit lines without bullets stay inside.
 pub fn boilerplate_lines(raw: &str) -> Vec<bool> {
+    let mut flags = Vec::new();
+    boilerplate_lines_into(raw, &mut flags, &mut String::new());
+    flags
+}
+
+/// [`boilerplate_lines`] into `flags` (cleared first); `lower` is a reusable buffer.
+///
+/// The formulas are found in one pass of the automaton over the whole text
+/// rather than one search per line. A formula never spans a line or starts or
+/// ends with whitespace, so a line holds the start of a match exactly when its
+/// trimmed text has one (a match skipped because it overlaps a reported one
+/// lies on the same line).
+fn boilerplate_lines_into(raw: &str, flags: &mut Vec<bool>, lower: &mut String) {
+    flags.clear();
+    let mut formulas = boiler_formulas()
+        .find_iter(raw)
+        .map(|m| m.start())
+        .peekable();
     let mut in_section = false;
-    raw.split('\n')
-        .map(|line| {
-            let line = line.trim();
-            if line.is_empty() {
-                return in_section;
+    let mut line_start = 0;
+    for line in raw.split('\n') {
+        let line_end = line_start + line.len();
+        line_start = line_end + 1;
+        let mut has_formula = false;
+        while formulas.next_if(|&at| at < line_end).is_some() {
+            has_formula = true;
+        }
+        let line = line.trim();
+        let flag = if line.is_empty() {
+            in_section
+        } else if is_heading(line) {
+            to_lower(line, lower);
+            if is_boiler_heading(lower) {
+                in_section = true;
+            } else if !in_section || is_strong_heading(line, lower) {
+                in_section = false;
             }
-            if is_heading(line) {
-                let lower = line.to_lowercase();
-                if is_boiler_heading(&lower) {
-                    in_section = true;
-                } else if !in_section || is_strong_heading(line, &lower) {
-                    in_section = false;
-                }
-                return in_section;
-            }
-            in_section || boiler_formulas().is_match(line)
-        })
-        .collect()
+            in_section
+        } else {
+            in_section || has_formula
+        };
+        flags.push(flag);
+    }
+}
+
+/// `line` in lower case into `out`, without allocating for ASCII text.
+fn to_lower(line: &str, out: &mut String) {
+    out.clear();
+    if line.is_ascii() {
+        out.push_str(line);
+        out.make_ascii_lowercase();
+    } else {
+        // `str::to_lowercase` handles final sigma; keep its exact result.
+        out.push_str(&line.to_lowercase());
+    }
 }
 
 /// [`BOILER_LINES`] in one case-insensitive automaton, built once.
@@ -255,8 +311,8 @@ fn is_heading(line: &str) -> bool {
     let first = line.chars().next().unwrap_or(' ');
     let bullet = matches!(first, '-' | '*' | '•' | '·' | '▪' | '–' | '—' | '>' | '+')
         || first.is_ascii_digit();
-    let words = line.split_whitespace().count();
-    !bullet && words <= 8 && !line.ends_with(['.', ',', ';'])
+    // Cheapest tests first: most lines are bullets or end a sentence.
+    !bullet && !line.ends_with(['.', ',', ';']) && line.split_whitespace().nth(8).is_none()
 }
 
 fn is_boiler_heading(lower: &str) -> bool {
@@ -274,8 +330,10 @@ fn is_boiler_heading(lower: &str) -> bool {
 fn is_negated(text: &str, norm: &NormText, hit: &Hit) -> bool {
     let line = norm.line_of(hit.start);
     let before = &text[..hit.start];
+    // The delimiters are ASCII, so a byte search finds the same offsets as a char search.
     let clause_start = before
-        .rfind(['.', ';', ':', '!', '?', '(', ')', ','])
+        .bytes()
+        .rposition(is_clause_delimiter)
         .map_or(0, |i| i + 1);
     let words = words_rev(before, clause_start)
         .take_while(|&(i, _)| norm.line_of(i) == line)
@@ -287,7 +345,8 @@ fn is_negated(text: &str, norm: &NormText, hit: &Hit) -> bool {
     }
     let after = &text[hit.end..];
     let clause_end = after
-        .find(['.', ';', ':', '!', '?', '(', ')', ','])
+        .bytes()
+        .position(is_clause_delimiter)
         .unwrap_or(after.len());
     // Normalised text has single spaces, so the first five words are a slice.
     let clause = after[..clause_end].trim_start();
@@ -295,7 +354,13 @@ fn is_negated(text: &str, norm: &NormText, hit: &Hit) -> bool {
         .match_indices(' ')
         .nth(4)
         .map_or(clause, |(i, _)| &clause[..i]);
-    AFTER_NEGATORS.iter().any(|p| head.contains(p))
+    // Every phrase contains "not": one search rules most clauses out.
+    head.contains("not") && AFTER_NEGATORS.iter().any(|p| head.contains(p))
+}
+
+/// Punctuation that ends a clause for the negation window.
+fn is_clause_delimiter(b: u8) -> bool {
+    matches!(b, b'.' | b';' | b':' | b'!' | b'?' | b'(' | b')' | b',')
 }
 
 /// The words of `s[from..]` from the last to the first, with their start offsets.
@@ -390,6 +455,130 @@ mod tests {
             [Boilerplate, Counted, Boilerplate, Counted, Boilerplate],
             "{text}"
         );
+    }
+
+    #[test]
+    fn shortcuts_rely_on_the_phrase_lists() {
+        // `is_negated` rules a clause out when it lacks "not".
+        assert!(AFTER_NEGATORS.iter().all(|p| p.contains("not")));
+        // `boilerplate_lines_into` needs formulas that sit inside one trimmed line.
+        for f in BOILER_LINES {
+            assert_eq!(f, f.trim(), "{f:?}");
+            assert!(!f.contains('\n'), "{f:?}");
+        }
+    }
+
+    #[test]
+    fn formula_lines_match_a_line_by_line_check() {
+        // No headings, so no sections: a line is boilerplate exactly when its
+        // trimmed text carries a formula, as a line-by-line search finds.
+        let text = "  We offer paid time off and PAID TIME OFF.  \nWe build apps.\n\n\
+                    A 401(k) match; parental leave too.\n\
+                    Ünïcode text without any formula at all, really.\n\
+                    ΣΑΣ is a word in Greek and nothing more than that.\n\
+                    - salary range is posted\n\
+                    This line is long enough not to be a heading and ends with gender identity";
+        let want: Vec<bool> = text
+            .split('\n')
+            .map(|l| boiler_formulas().is_match(l.trim()))
+            .collect();
+        let got = boilerplate_lines(text);
+        assert_eq!(got, want);
+        assert_eq!(got.iter().filter(|&&f| f).count(), 4);
+    }
+
+    /// The line-by-line implementation `boilerplate_lines` replaced, kept as the oracle.
+    fn boilerplate_lines_reference(raw: &str) -> Vec<bool> {
+        let mut in_section = false;
+        raw.split('\n')
+            .map(|line| {
+                let line = line.trim();
+                if line.is_empty() {
+                    return in_section;
+                }
+                if is_heading(line) {
+                    let lower = line.to_lowercase();
+                    if is_boiler_heading(&lower) {
+                        in_section = true;
+                    } else if !in_section || is_strong_heading(line, &lower) {
+                        in_section = false;
+                    }
+                    return in_section;
+                }
+                in_section || boiler_formulas().is_match(line)
+            })
+            .collect()
+    }
+
+    const LINES: [&str; 16] = [
+        "About us",
+        "About Acme Health",
+        "Benefits:",
+        "RESPONSIBILITIES",
+        "The role",
+        "- Paid Time Off and medical, dental",
+        "We are an Equal Opportunity Employer.",
+        "Run the ERP, the CRM and the service desk.",
+        "  ",
+        "",
+        "Salary range: $90k to $120k, with a base salary review.",
+        "ΣΥΝΟΨΗ",
+        "Über uns",
+        "- 401(k) plan",
+        "Requirements",
+        "We never ask about gender identity or protected veteran status, ever.",
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn boilerplate_lines_equal_the_line_by_line_reference(
+            picks in proptest::collection::vec(0..LINES.len(), 0..24),
+            noise in "(?s).{0,120}",
+        ) {
+            let mut text: Vec<&str> = picks.iter().map(|&i| LINES[i]).collect();
+            text.push(&noise);
+            let text = text.join("\n");
+            proptest::prop_assert_eq!(boilerplate_lines(&text), boilerplate_lines_reference(&text));
+        }
+    }
+
+    #[test]
+    fn lower_casing_matches_str_to_lowercase() {
+        let mut out = String::from("stale");
+        for line in ["About Us", "ÜBER UNS", "ΟΔΟΣ", "İstanbul Office", ""] {
+            to_lower(line, &mut out);
+            assert_eq!(out, line.to_lowercase(), "{line:?}");
+        }
+    }
+
+    #[test]
+    fn apply_with_reuses_scratch_across_postings() {
+        let lex = Lexicon::from_toml(
+            "axes = [{ name = \"a\", cio = \"x\", cto = \"y\" }]\nterms = [{ axis = \"a\", pole = \"cio\", term = \"erp\" }]\n",
+            "t",
+        )
+        .unwrap();
+        let matcher = Matcher::new(&lex).unwrap();
+        let mut scratch = ScopeScratch::default();
+        let texts = [
+            "Benefits\n- ERP training\n- Dental\nRequirements\n- ERP",
+            "ERP owner",
+            "About Acme\nAcme sells ERP.\n\nThe role\nNo ERP needed.\nRun the ERP.",
+        ];
+        for text in texts {
+            let norm = NormText::new(text);
+            let mut fresh = matcher.find(&norm);
+            let mut reused = fresh.clone();
+            apply(text, &norm, &mut fresh, ScopeOptions::default());
+            apply_with(
+                text,
+                &norm,
+                &mut reused,
+                ScopeOptions::default(),
+                &mut scratch,
+            );
+            assert_eq!(fresh, reused, "{text}");
+        }
     }
 
     #[test]
