@@ -510,8 +510,12 @@ fn parse_regex(re: &str) -> Result<Pattern, String> {
     if re.trim().is_empty() {
         return Err("empty regex".into());
     }
-    match regex::Regex::new(re) {
-        Ok(compiled) if compiled.is_match("") => Err("regex matches the empty string".into()),
+    // Parsing is enough to check it (the matcher compiles it later), and much
+    // cheaper than compiling: `roletag tag` pays for this at every start.
+    match regex_syntax::Parser::new().parse(re) {
+        Ok(hir) if hir.properties().minimum_len() == Some(0) => {
+            Err("regex matches the empty string".into())
+        }
         Ok(_) => Ok(Pattern::Regex(re.to_string())),
         Err(e) => Err(format!("invalid regex: {}", one_line(&e.to_string()))),
     }
@@ -671,6 +675,21 @@ axes = [
         assert!(got[4].message.contains("weight must be > 0"));
         assert!(got[5].message.contains("unknown field `colour`"));
         assert!(got[6].message.contains("only allowed at the end"));
+    }
+
+    #[test]
+    fn a_regex_that_can_match_nothing_is_refused() {
+        for re in ["a*", "(x|)", "\\b", "^$"] {
+            let got = problems(&format!(
+                "{{ axis = \"focus\", pole = \"cto\", regex = '{re}' }},"
+            ));
+            assert!(
+                got.iter()
+                    .any(|p| p.message.contains("matches the empty string")),
+                "{re}: {got:#?}"
+            );
+        }
+        assert!(load(r#"{ axis = "focus", pole = "cto", regex = 'b2[bc]s?' },"#).is_ok());
     }
 
     #[test]

@@ -10,6 +10,8 @@
 //! So "product architecture" is one hit, never also "product". No I/O here.
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use std::sync::OnceLock;
+
 use regex::{Regex, RegexSet};
 
 use crate::lexicon::{Lexicon, Pattern, TermId};
@@ -50,7 +52,7 @@ pub struct Matcher {
     /// For each automaton pattern: its term and whether it is a wildcard stem.
     ac_terms: Vec<(TermId, Kind)>,
     regex_set: RegexSet,
-    regexes: Vec<(Regex, TermId)>,
+    regexes: Vec<(LazyRegex, TermId)>,
 }
 
 /// Reusable buffers for [`Matcher::find_into`], one per worker thread.
@@ -64,12 +66,31 @@ pub struct MatchScratch {
 #[error("cannot build the matcher: {0}")]
 pub struct BuildError(String);
 
+/// What the compiled automaton is tuned for. Both find exactly the same hits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Build {
+    /// A DFA: the fastest matching, built once for a scan of many postings.
+    #[default]
+    Throughput,
+    /// A contiguous NFA: about twice as cheap to build, slower to run. For
+    /// tagging a handful of postings, where building dominates (`roletag tag`).
+    QuickStart,
+}
+
 impl Matcher {
-    /// Compiles every pattern of `lexicon`.
+    /// Compiles every pattern of `lexicon` for throughput ([`Build::Throughput`]).
     ///
     /// # Errors
     /// Only when a regex or the automaton exceeds the engines' size limits.
     pub fn new(lexicon: &Lexicon) -> Result<Matcher, BuildError> {
+        Matcher::build(lexicon, Build::Throughput)
+    }
+
+    /// Compiles every pattern of `lexicon` with the automaton `build` asks for.
+    ///
+    /// # Errors
+    /// Only when a regex or the automaton exceeds the engines' size limits.
+    pub fn build(lexicon: &Lexicon, build: Build) -> Result<Matcher, BuildError> {
         let mut literals = Vec::new();
         let mut ac_terms = Vec::new();
         let mut regexes = Vec::new();
@@ -90,16 +111,29 @@ impl Matcher {
         }
         let ac = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
+            .kind(Some(match build {
+                Build::Throughput => AhoCorasickKind::DFA,
+                Build::QuickStart => AhoCorasickKind::ContiguousNFA,
+            }))
             .build(&literals)
             .map_err(|e| BuildError(e.to_string()))?;
         let regex_set = RegexSet::new(regexes.iter().map(|(r, _)| r.as_str()))
             .map_err(|e| BuildError(e.to_string()))?;
+        // The set has checked every pattern; each one's own regex is compiled the
+        // first time the set says it matches (most postings need few or none).
         let regexes = regexes
             .into_iter()
-            .map(|(r, id)| Regex::new(&r).map(|re| (re, id)))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| BuildError(e.to_string()))?;
+            .map(|(pattern, id)| {
+                let lazy = LazyRegex {
+                    pattern,
+                    re: OnceLock::new(),
+                };
+                if build == Build::Throughput {
+                    lazy.get();
+                }
+                (lazy, id)
+            })
+            .collect();
         Ok(Matcher {
             ac,
             ac_terms,
@@ -131,13 +165,29 @@ impl Matcher {
         }
         if !self.regexes.is_empty() {
             for i in self.regex_set.matches(text).iter() {
-                let (re, term) = &self.regexes[i];
+                let (lazy, term) = &self.regexes[i];
+                let Some(re) = lazy.get() else { continue };
                 for m in re.find_iter(text) {
                     push_if_bounded(text, m.start(), m.end(), *term, Kind::Regex, cands);
                 }
             }
         }
         resolve(cands, out);
+    }
+}
+
+/// A regex compiled on first use (its pattern is already checked by the `RegexSet`).
+#[derive(Clone, Debug)]
+struct LazyRegex {
+    pattern: String,
+    re: OnceLock<Option<Regex>>,
+}
+
+impl LazyRegex {
+    fn get(&self) -> Option<&Regex> {
+        self.re
+            .get_or_init(|| Regex::new(&self.pattern).ok())
+            .as_ref()
     }
 }
 
@@ -210,6 +260,22 @@ fn resolve(cands: &mut [Candidate], out: &mut Vec<Hit>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quick_start_and_throughput_automata_find_the_same_hits() {
+        let lex = Lexicon::embedded().unwrap();
+        let fast = Matcher::build(&lex, Build::Throughput).unwrap();
+        let quick = Matcher::build(&lex, Build::QuickStart).unwrap();
+        let mut hits = 0;
+        for entry in std::fs::read_dir("corpora/sample").unwrap() {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let norm = NormText::new(&text);
+            let a = fast.find(&norm);
+            assert_eq!(a, quick.find(&norm));
+            hits += a.len();
+        }
+        assert!(hits > 300, "the sample corpus has many hits, got {hits}");
+    }
 
     fn lexicon(entries: &[&str]) -> Lexicon {
         let terms: Vec<String> = entries

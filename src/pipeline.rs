@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use crate::input::{self, ReadError, ReadOptions};
 use crate::label::{self, Thresholds};
 use crate::lexicon::{Lexicon, TermId};
-use crate::matcher::{BuildError, Hit, MatchScratch, Matcher};
+use crate::matcher::{Build, BuildError, Hit, MatchScratch, Matcher};
 use crate::normalize::{MappedText, NormText};
 use crate::records::{self, FieldOptions, Item, RecordFormat};
 use crate::report::{Outcome, Record, Reporter, Summary, Tagged};
@@ -88,7 +88,20 @@ impl Engine {
     /// # Errors
     /// When the matcher cannot be built (see [`BuildError`]).
     pub fn new(lexicon: Lexicon, thresholds: Thresholds) -> Result<Engine, BuildError> {
-        let matcher = Matcher::new(&lexicon)?;
+        Engine::build(lexicon, thresholds, Build::Throughput)
+    }
+
+    /// Compiles `lexicon` with the automaton `build` asks for (see [`Build`]); the
+    /// tags are the same either way.
+    ///
+    /// # Errors
+    /// When the matcher cannot be built (see [`BuildError`]).
+    pub fn build(
+        lexicon: Lexicon,
+        thresholds: Thresholds,
+        build: Build,
+    ) -> Result<Engine, BuildError> {
+        let matcher = Matcher::build(&lexicon, build)?;
         Ok(Engine {
             lexicon,
             matcher,

@@ -14,6 +14,7 @@ use std::time::Instant;
 use anyhow::Context as _;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use roletag::lint::lint;
+use roletag::matcher::Build;
 use roletag::pipeline::{ScanError, ScanOptions, ScanOutcome, STDIN_NAME};
 use roletag::records::RecordFormat;
 use roletag::report::{self, Context, Format};
@@ -73,11 +74,15 @@ pub(crate) fn run(config: Config) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::from(code))
 }
 
-/// The engine for `config`: its lexicon, thresholds and options.
-pub(crate) fn engine(config: &Config) -> anyhow::Result<Engine> {
-    Ok(Engine::new(config.lexicon.clone(), config.thresholds)?
-        .with_options(config.options)
-        .with_read_options(config.read))
+/// The engine for `config`: its lexicon, thresholds and options. `build` is
+/// [`Build::QuickStart`] for the commands that tag a few postings (`tag`,
+/// `explain`), where building the automaton costs more than running it.
+pub(crate) fn engine(config: &Config, build: Build) -> anyhow::Result<Engine> {
+    Ok(
+        Engine::build(config.lexicon.clone(), config.thresholds, build)?
+            .with_options(config.options)
+            .with_read_options(config.read),
+    )
 }
 
 pub(crate) fn context<'a>(config: &'a Config, top: usize) -> Context<'a> {
@@ -96,7 +101,7 @@ fn tag(
     top: usize,
     opts: &ScanOptions,
 ) -> anyhow::Result<u8> {
-    let engine = engine(config)?;
+    let engine = engine(config, Build::QuickStart)?;
     let stdout = io::stdout().lock();
     let mut reporter = report::reporter(format, stdout, context(config, top))?;
     let stdin_only = [PathBuf::from("-")];
@@ -154,7 +159,7 @@ fn scan(config: &Config, job: &ScanJob) -> anyhow::Result<u8> {
     if job.list_files {
         return list_files(job);
     }
-    let engine = engine(config)?;
+    let engine = engine(config, Build::Throughput)?;
     let opts = job.scan.clone();
     let cancel = cancel_flag();
     let started = Instant::now();

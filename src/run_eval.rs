@@ -16,6 +16,7 @@ use roletag::ScanOptions;
 
 use crate::cli::{Config, EvalFormat};
 use crate::run::{engine, FATAL, OK, SOME_FAILED};
+use roletag::matcher::Build;
 
 /// Gathers labelled examples, or says why there are none (`Err(exit code)`).
 fn collect(
@@ -23,7 +24,7 @@ fn collect(
     paths: &[PathBuf],
     scan: &ScanOptions,
 ) -> anyhow::Result<Result<Collected, u8>> {
-    let engine = engine(config)?;
+    let engine = engine(config, Build::Throughput)?;
     let collected = eval::collect_examples(&engine, paths, scan)?;
     if collected.examples.is_empty() {
         eprintln!(

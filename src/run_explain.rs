@@ -16,6 +16,7 @@ use roletag::{input, Engine, Explanation};
 
 use crate::cli::{Config, ExplainFormat, ExplainJob};
 use crate::run::{context, engine, FATAL, OK, SOME_FAILED};
+use roletag::matcher::Build;
 
 struct Explainer<'a, W> {
     config: &'a Config,
@@ -30,7 +31,7 @@ pub(crate) fn explain(config: &Config, job: &ExplainJob) -> anyhow::Result<u8> {
     let mut x = Explainer {
         config,
         job,
-        engine: engine(config)?,
+        engine: engine(config, Build::QuickStart)?,
         out: io::stdout().lock(),
         failed: false,
         shown: 0,
