@@ -303,6 +303,10 @@ enum Job {
         message: String,
         missing_root: bool,
     },
+    Special {
+        path: PathBuf,
+        kind: &'static str,
+    },
 }
 
 /// Walks `roots`, tags every posting and hands each record, in walk order, to `reporter`.
@@ -387,6 +391,7 @@ fn produce(
             message,
             missing_root,
         }),
+        WalkItem::Special { path, kind } => send(Job::Special { path, kind }),
     })
 }
 
@@ -487,6 +492,9 @@ fn process_job(engine: &Engine, opts: &ScanOptions, job: &Job, scratch: &mut Scr
         Job::Record { path, item } => engine.tag_item(path, item, &opts.fields, scratch),
         Job::Error { path, message, .. } => {
             Record::new(path.clone(), Outcome::Failed(message.clone()), Vec::new())
+        }
+        Job::Special { path, kind } => {
+            failed_record(path.display().to_string(), &ReadError::Special(kind))
         }
     }
 }

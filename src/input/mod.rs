@@ -122,6 +122,9 @@ pub enum ReadError {
     Empty,
     /// A NUL byte at this offset: the file is binary and is skipped.
     Binary(usize),
+    /// Not a regular file (a FIFO, socket or device; see [`special_kind`]): skipped
+    /// without being opened, since opening a FIFO blocks and a device never ends.
+    Special(&'static str),
     /// The document could not be extracted: a corrupt DOCX or PDF, a PDF
     /// without a text layer. The message is complete (`cannot extract PDF text: ...`).
     Format(String),
@@ -130,8 +133,31 @@ pub enum ReadError {
 impl ReadError {
     /// True when the input is skipped on purpose rather than failed.
     pub fn is_skip(&self) -> bool {
-        matches!(self, ReadError::Binary(_))
+        matches!(self, ReadError::Binary(_) | ReadError::Special(_))
     }
+}
+
+/// What kind of special file `file_type` is (`"FIFO"`, `"socket"`, `"block device"`,
+/// `"character device"`), or `None` for regular files, folders and symlinks.
+pub fn special_kind(file_type: std::fs::FileType) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return Some("FIFO");
+        }
+        if file_type.is_socket() {
+            return Some("socket");
+        }
+        if file_type.is_block_device() {
+            return Some("block device");
+        }
+        if file_type.is_char_device() {
+            return Some("character device");
+        }
+    }
+    let _ = file_type;
+    None
 }
 
 impl fmt::Display for ReadError {
@@ -143,6 +169,7 @@ impl fmt::Display for ReadError {
             }
             ReadError::Empty => f.write_str("empty posting: no text to tag"),
             ReadError::Binary(at) => write!(f, "binary file skipped (NUL byte at offset {at})"),
+            ReadError::Special(kind) => write!(f, "not a regular file ({kind}); skipped unread"),
             ReadError::Format(message) => f.write_str(message),
         }
     }
@@ -164,6 +191,9 @@ pub struct PostingText<'a> {
 /// (cut back to a character boundary for text and HTML) and gets a warning
 /// `truncated to N bytes (file is M bytes)`.
 ///
+/// A FIFO, socket or device is never opened: opening a FIFO blocks until a
+/// writer appears, and `/dev/zero` never ends.
+///
 /// # Errors
 /// See [`ReadError`]. A truncated DOCX or PDF usually fails to extract; its
 /// error then says it was truncated.
@@ -173,6 +203,10 @@ pub fn read_path<'a>(
     buf: &'a mut Vec<u8>,
 ) -> Result<PostingText<'a>, ReadError> {
     buf.clear();
+    let kind = std::fs::metadata(path).map_err(ReadError::Io)?.file_type();
+    if let Some(kind) = special_kind(kind) {
+        return Err(ReadError::Special(kind));
+    }
     let file = std::fs::File::open(path).map_err(ReadError::Io)?;
     let meta = file.metadata().map_err(ReadError::Io)?;
     if meta.is_dir() {
@@ -320,6 +354,21 @@ mod tests {
         let path = Path::new("/nonexistent/posting.txt");
         let err = read_path(path, &ReadOptions::default(), &mut buf).unwrap_err();
         assert!(matches!(err, ReadError::Io(_)));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_are_skipped_without_being_read() {
+        let mut buf = Vec::new();
+        for path in ["/dev/null", "/dev/zero"] {
+            let err = read_path(Path::new(path), &ReadOptions::default(), &mut buf).unwrap_err();
+            assert!(
+                matches!(err, ReadError::Special("character device")),
+                "{path}: {err}"
+            );
+            assert!(err.is_skip());
+        }
+        assert!(buf.is_empty());
     }
 
     #[test]
