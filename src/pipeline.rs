@@ -142,10 +142,11 @@ impl Engine {
         record
     }
 
-    /// Reads and tags everything from `reader` as one posting called `name`.
+    /// Reads and tags `reader` as one posting called `name`, in the read options'
+    /// format (plain text by default) and only up to their `max_bytes`.
     pub fn tag_reader(&self, name: &str, reader: impl io::Read, scratch: &mut Scratch) -> Record {
         let mut bytes = std::mem::take(&mut scratch.bytes);
-        let record = match input::read_from(reader, &mut bytes) {
+        let record = match input::read_from(reader, &self.read, &mut bytes) {
             Ok(p) => self.tagged_record(name.to_string(), &p.text, p.warnings, scratch),
             Err(e) => failed_record(name.to_string(), &e),
         };

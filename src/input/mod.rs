@@ -214,12 +214,26 @@ pub fn read_path<'a>(
     }
     let format = opts.format.unwrap_or_else(|| DocFormat::from_path(path));
     buf.reserve(usize::try_from(meta.len().min(opts.max_bytes)).unwrap_or(0));
-    // One byte past the limit tells a truncated file from one of exactly max_bytes,
-    // even where metadata has no size (pipes, /proc).
-    file.take(opts.max_bytes.saturating_add(1))
+    read_capped(file, opts.max_bytes, meta.len(), format, buf)
+}
+
+/// Reads at most `max + 1` bytes of `reader` into `buf` and extracts them as
+/// `format`, cutting back to `max` bytes with a warning when there was more.
+/// `len` is the input's size when known (0 otherwise), for the warning.
+fn read_capped<'a>(
+    reader: impl Read,
+    max: u64,
+    len: u64,
+    format: DocFormat,
+    buf: &'a mut Vec<u8>,
+) -> Result<PostingText<'a>, ReadError> {
+    // One byte past the limit tells a truncated input from one of exactly max
+    // bytes, even where metadata has no size (pipes, /proc).
+    reader
+        .take(max.saturating_add(1))
         .read_to_end(buf)
         .map_err(ReadError::Io)?;
-    let Some(note) = truncate(buf, opts.max_bytes, meta.len(), format) else {
+    let Some(note) = truncate(buf, max, len, format) else {
         return extract(buf, format);
     };
     match extract(buf, format) {
@@ -251,17 +265,23 @@ fn truncate(buf: &mut Vec<u8>, max: u64, file_len: u64, format: DocFormat) -> Op
     })
 }
 
-/// Reads all of `reader` into `buf` (cleared first) and decodes it as text.
+/// Reads `reader` (standard input, say) into `buf` (cleared first) and extracts
+/// its text as `opts.format` (default: plain text).
+///
+/// At most `opts.max_bytes` bytes are kept, as for [`read_path`]: a longer
+/// stream is tagged on that prefix with the warning `truncated to N bytes
+/// (file is larger)`, and the rest is never read.
 ///
 /// # Errors
 /// See [`ReadError`].
 pub fn read_from<'a>(
-    mut reader: impl Read,
+    reader: impl Read,
+    opts: &ReadOptions,
     buf: &'a mut Vec<u8>,
 ) -> Result<PostingText<'a>, ReadError> {
     buf.clear();
-    reader.read_to_end(buf).map_err(ReadError::Io)?;
-    decode(buf)
+    let format = opts.format.unwrap_or(DocFormat::Text);
+    read_capped(reader, opts.max_bytes, 0, format, buf)
 }
 
 /// Decodes a plain-text posting's bytes: the same as [`extract`] with [`DocFormat::Text`].
@@ -473,6 +493,26 @@ mod tests {
             let want: Vec<&str> = [*warning].into_iter().filter(|w| !w.is_empty()).collect();
             assert_eq!(warnings, want, "case {name}");
         }
+    }
+
+    #[test]
+    fn a_stream_is_read_only_to_max_bytes() {
+        let opts = ReadOptions {
+            format: None,
+            max_bytes: 9,
+        };
+        let mut stream = "ERP lead, internal users".as_bytes();
+        let mut buf = Vec::new();
+        let got = read_from(&mut stream, &opts, &mut buf).unwrap();
+        assert_eq!(got.text, "ERP lead,");
+        assert_eq!(got.warnings, ["truncated to 9 bytes (file is larger)"]);
+        assert_eq!(stream, b"internal users", "read max_bytes + 1, no more");
+        let html = ReadOptions {
+            format: Some(DocFormat::Html),
+            max_bytes: 100,
+        };
+        let got = read_from(&b"<p>ERP</p><script>x</script>"[..], &html, &mut buf).unwrap();
+        assert_eq!((got.text.as_ref(), got.warnings.len()), ("ERP", 0));
     }
 
     #[test]
