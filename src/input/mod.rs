@@ -391,6 +391,43 @@ mod tests {
         assert!(buf.is_empty());
     }
 
+    /// A FIFO is refused from its metadata: opening it would block until a writer
+    /// came, so the read runs on a thread and must answer within seconds.
+    #[cfg(unix)]
+    #[test]
+    fn fifos_and_sockets_are_skipped_without_being_opened() {
+        let d = tempfile::tempdir().unwrap();
+        let fifo = d.path().join("posting.txt");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let sock = d.path().join("posting.md");
+        let _listener = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+        for (path, kind) in [(fifo, "FIFO"), (sock, "socket")] {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let reader = path.clone();
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                let result = read_path(&reader, &ReadOptions::default(), &mut buf)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string());
+                let _ = tx.send((result, buf.len()));
+            });
+            let (result, read) = rx
+                .recv_timeout(std::time::Duration::from_secs(10))
+                .unwrap_or_else(|_| panic!("{kind}: read_path opened it and blocked"));
+            assert_eq!(
+                result,
+                Err(format!("not a regular file ({kind}); skipped unread")),
+                "{}",
+                path.display()
+            );
+            assert_eq!(read, 0);
+        }
+    }
+
     #[test]
     fn format_by_extension_and_name() {
         let cases = [
