@@ -229,10 +229,11 @@ impl Engine {
         record
     }
 
-    /// Reads and tags everything from `reader` as one posting called `name`.
+    /// Reads and tags `reader` as one posting called `name`, in the read options'
+    /// format (plain text by default) and only up to their `max_bytes`.
     pub fn tag_reader(&self, name: &str, reader: impl io::Read, scratch: &mut Scratch) -> Record {
         let mut bytes = std::mem::take(&mut scratch.bytes);
-        let record = match input::read_from(reader, &mut bytes) {
+        let record = match input::read_from(reader, &self.read, &mut bytes) {
             Ok(p) => self.tagged_record(name.to_string(), &p.text, p.warnings, scratch),
             Err(e) => failed_record(name.to_string(), &e),
         };
@@ -319,7 +320,7 @@ pub struct ScanOptions {
     pub threads: usize,
     /// Which fields of JSON/JSONL/CSV records hold the text, id and expected label.
     pub fields: FieldOptions,
-    /// Largest record line (JSONL) or JSON file read, in bytes.
+    /// Largest JSON line, CSV/TSV row or JSON file read, in bytes; a larger one fails alone.
     pub max_bytes: u64,
     /// Read every file as records of this format, whatever its extension.
     pub record_format: Option<RecordFormat>,
@@ -390,13 +391,19 @@ enum Job {
         message: String,
         missing_root: bool,
     },
+    Special {
+        path: PathBuf,
+        kind: &'static str,
+    },
 }
 
 /// Walks `roots`, tags every posting and hands each record, in walk order, to `reporter`.
 ///
 /// A root `-` reads JSON Lines records from standard input. Files with a record
 /// extension (`.jsonl`, `.ndjson`, `.json`, `.csv`, `.tsv`) give one posting per
-/// record. Checks `cancel` between chunks. The reporter is not finished here.
+/// record. Checks `cancel` between chunks and while waiting for input; once it
+/// is set the scan ends [`ScanError::Interrupted`], even if the input has ended
+/// too. The reporter is not finished here.
 ///
 /// # Errors
 /// See [`ScanError`]; per-posting problems are records, not errors.
@@ -416,15 +423,17 @@ pub fn scan(
             message: e.to_string(),
         })?;
     let (tx, rx) = mpsc::sync_channel::<Job>(CHUNK * 2);
-    std::thread::scope(|s| {
-        let producer = s.spawn(move || produce(roots, opts, |job| tx.send(job).is_ok()));
-        let result = consume(engine, opts, &pool, &rx, reporter, cancel);
-        drop(rx); // unblocks the producer if we stopped early
-        let walked = producer.join().unwrap_or(Ok(()));
-        let outcome = result?;
-        walked?;
-        Ok(outcome)
-    })
+    let (owned_roots, owned_opts) = (roots.to_vec(), opts.clone());
+    let producer =
+        std::thread::spawn(move || produce(&owned_roots, &owned_opts, |job| tx.send(job).is_ok()));
+    let outcome = consume(engine, opts, &pool, &rx, reporter, cancel);
+    // On an early stop the producer is not waited for: it may be blocked reading
+    // standard input (Ctrl-C with the writer still open). Dropping `rx` makes its
+    // next send fail, so it ends on its own.
+    drop(rx);
+    let outcome = outcome?;
+    producer.join().unwrap_or(Ok(()))?;
+    Ok(outcome)
 }
 
 /// Walks the roots and expands record files into one job per record, in order.
@@ -477,6 +486,7 @@ fn produce(
             message,
             missing_root,
         }),
+        WalkItem::Special { path, kind } => send(Job::Special { path, kind }),
     })
 }
 
@@ -528,9 +538,20 @@ fn expand_records(
 /// so a slow stream (`roletag scan -` in a pipe) still gets results promptly.
 const CHUNK_WAIT: Duration = Duration::from_millis(20);
 
-fn next_chunk(rx: &mpsc::Receiver<Job>, chunk: &mut Vec<Job>) {
+/// How often a scan waiting for input checks for Ctrl-C.
+const CANCEL_POLL: Duration = Duration::from_millis(100);
+
+/// Fills `chunk` with the next jobs; leaves it empty when the input has ended
+/// or `cancel` was set while waiting for it.
+fn next_chunk(rx: &mpsc::Receiver<Job>, chunk: &mut Vec<Job>, cancel: &AtomicBool) {
     chunk.clear();
-    let Ok(first) = rx.recv() else { return };
+    let first = loop {
+        match rx.recv_timeout(CANCEL_POLL) {
+            Ok(job) => break job,
+            Err(mpsc::RecvTimeoutError::Timeout) if !cancel.load(Ordering::Relaxed) => {}
+            Err(_) => return,
+        }
+    };
     chunk.push(first);
     while chunk.len() < CHUNK {
         match rx.recv_timeout(CHUNK_WAIT) {
@@ -551,12 +572,14 @@ fn consume(
     let mut outcome = ScanOutcome::default();
     let mut chunk: Vec<Job> = Vec::with_capacity(CHUNK);
     loop {
-        next_chunk(rx, &mut chunk);
-        if chunk.is_empty() {
-            return Ok(outcome);
-        }
+        next_chunk(rx, &mut chunk, cancel);
+        // Checked first: Ctrl-C in a shell also ends the process writing to our
+        // standard input, and a stream cut short is not a finished report.
         if cancel.load(Ordering::Relaxed) {
             return Err(ScanError::Interrupted);
+        }
+        if chunk.is_empty() {
+            return Ok(outcome);
         }
         let records: Vec<Record> = pool.install(|| {
             chunk
@@ -587,6 +610,9 @@ fn process_job(engine: &Engine, opts: &ScanOptions, job: &Job, scratch: &mut Scr
         Job::Record { path, item } => engine.tag_item(path, item, &opts.fields, scratch),
         Job::Error { path, message, .. } => {
             Record::new(path.clone(), Outcome::Failed(message.clone()), Vec::new())
+        }
+        Job::Special { path, kind } => {
+            failed_record(path.display().to_string(), &ReadError::Special(kind))
         }
     }
 }
@@ -752,5 +778,33 @@ mod tests {
         let roots = [d.path().to_path_buf()];
         let got = scan(&e, &roots, &ScanOptions::default(), &mut rep, &cancel);
         assert!(matches!(got, Err(ScanError::Interrupted)));
+    }
+
+    /// Ctrl-C while the input is silent (a pipe kept open) is seen within a poll,
+    /// and Ctrl-C with the input then closed is still an interruption.
+    #[test]
+    fn cancel_is_seen_while_waiting_for_input() {
+        let (tx, rx) = mpsc::sync_channel::<Job>(1);
+        let cancel = AtomicBool::new(true);
+        let mut chunk = Vec::new();
+        let started = std::time::Instant::now();
+        next_chunk(&rx, &mut chunk, &cancel);
+        assert!(chunk.is_empty());
+        assert!(started.elapsed() < Duration::from_secs(5));
+        drop(tx);
+        let e = engine();
+        let cx = Context {
+            lexicon: e.lexicon(),
+            thresholds: e.thresholds(),
+            color: false,
+            top: 5,
+        };
+        let mut rep = JsonLines::new(Vec::new(), cx);
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let got = consume(&e, &ScanOptions::default(), &pool, &rx, &mut rep, &cancel);
+        assert!(matches!(got, Err(ScanError::Interrupted)), "{got:?}");
     }
 }

@@ -5,8 +5,9 @@
 //! per record: already extracted ([`Item::Posting`]), a raw JSON line left for a
 //! worker thread to parse ([`Item::Line`], so JSONL parsing runs in parallel), or
 //! a per-record error ([`Item::Failed`]: a malformed line or row, a record with no
-//! text field). One bad record never stops the file. Lines longer than
-//! `max_bytes` are skipped with an error instead of being read into memory.
+//! text field). One bad record never stops the file. JSON lines and CSV rows
+//! longer than `max_bytes` (and JSON files larger) are skipped with an error
+//! instead of being read into memory.
 //! This module does no matching and does not walk folders.
 
 use std::io::{self, BufRead, Read};
@@ -131,10 +132,14 @@ pub fn read(
     sink: impl FnMut(Item) -> bool,
 ) -> io::Result<()> {
     match format {
-        RecordFormat::JsonLines => read_lines(io::BufReader::new(reader), max_bytes, sink),
+        RecordFormat::JsonLines => read_lines(
+            io::BufReader::with_capacity(1 << 16, reader),
+            max_bytes,
+            sink,
+        ),
         RecordFormat::Json => read_json(reader, fields, max_bytes, sink),
-        RecordFormat::Csv => read_csv(reader, b',', fields, sink),
-        RecordFormat::Tsv => read_csv(reader, b'\t', fields, sink),
+        RecordFormat::Csv => read_csv(reader, b',', fields, max_bytes, sink),
+        RecordFormat::Tsv => read_csv(reader, b'\t', fields, max_bytes, sink),
     }
 }
 
@@ -208,12 +213,16 @@ fn read_line_capped(r: &mut impl BufRead, buf: &mut Vec<u8>, max: u64) -> io::Re
         if chunk.is_empty() {
             return Ok((consumed, overflow));
         }
-        let (take, done) = match memchr(b'\n', chunk) {
+        let (take, done) = match memchr::memchr(b'\n', chunk) {
             Some(i) => (i + 1, true),
             None => (chunk.len(), false),
         };
         if !overflow {
-            if (buf.len() + take) as u64 > max.saturating_add(1) {
+            // The line end does not count toward the limit, whether or not there is
+            // one: a last line without it was allowed one byte more (found by the
+            // records_jsonl fuzz target; see docs/fuzzing.md).
+            let content = take - usize::from(done);
+            if (buf.len() + content) as u64 > max {
                 overflow = true;
                 buf.clear();
             } else {
@@ -226,10 +235,6 @@ fn read_line_capped(r: &mut impl BufRead, buf: &mut Vec<u8>, max: u64) -> io::Re
             return Ok((consumed, overflow));
         }
     }
-}
-
-fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&b| b == needle)
 }
 
 fn trim_line(buf: &[u8]) -> &[u8] {
@@ -377,20 +382,16 @@ fn read_csv(
     reader: impl Read,
     delimiter: u8,
     fields: &FieldOptions,
+    max_bytes: u64,
     mut sink: impl FnMut(Item) -> bool,
 ) -> io::Result<()> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .flexible(false)
-        .from_reader(reader);
-    let header: Vec<String> = match rdr.byte_headers() {
-        Ok(h) => h
-            .iter()
-            .map(|f| String::from_utf8_lossy(f).trim().to_string())
-            .collect(),
-        Err(e) => {
+    let mut rows = CsvRows::new(reader, delimiter, max_bytes);
+    let header: Vec<String> = match rows.next_row()? {
+        None => return Ok(()), // no header row: no records
+        Some(row) if row.overflow => {
             let at = Position { index: 0, line: 1 };
-            let message = format!("cannot read the header row: {e}");
+            let message =
+                format!("cannot read the header row: longer than --max-bytes ({max_bytes})");
             sink(Item::Failed {
                 at,
                 id: None,
@@ -398,49 +399,161 @@ fn read_csv(
             });
             return Ok(());
         }
+        Some(_) => (0..rows.len())
+            .map(|i| String::from_utf8_lossy(rows.field(i)).trim().to_string())
+            .collect(),
     };
     let column = |name: &str| header.iter().position(|h| h == name);
-    let mut record = csv::ByteRecord::new();
     let mut index = 0u64;
-    loop {
-        let item = match rdr.read_byte_record(&mut record) {
-            Ok(false) => return Ok(()),
-            Ok(true) => {
-                let line = record.position().map_or(0, |p| p.line());
-                let at = Position { index, line };
-                let get = |name: &str| {
-                    let f = record.get(column(name)?)?;
-                    let s = String::from_utf8_lossy(f).into_owned();
-                    (!s.trim().is_empty()).then_some(s)
-                };
-                extract(at, get, fields)
+    while let Some(row) = rows.next_row()? {
+        let at = Position {
+            index,
+            line: row.line,
+        };
+        let item = if row.overflow {
+            let message = format!(
+                "line {}: row longer than --max-bytes ({max_bytes}); skipped",
+                row.line
+            );
+            Item::Failed {
+                at,
+                id: None,
+                message,
             }
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                let at = Position { index, line };
-                if let csv::ErrorKind::Io(_) = e.kind() {
-                    return Err(io::Error::other(e.to_string()));
-                }
-                Item::Failed {
-                    at,
-                    id: None,
-                    message: format!("line {line}: malformed row: {}", csv_reason(&e)),
-                }
+        } else if rows.len() != header.len() {
+            let message = format!(
+                "line {}: malformed row: {} fields where the header has {}",
+                row.line,
+                rows.len(),
+                header.len()
+            );
+            Item::Failed {
+                at,
+                id: None,
+                message,
             }
+        } else {
+            let get = |name: &str| {
+                let s = String::from_utf8_lossy(rows.field(column(name)?)).into_owned();
+                (!s.trim().is_empty()).then_some(s)
+            };
+            extract(at, get, fields)
         };
         index += 1;
         if !sink(item) {
             return Ok(());
         }
     }
+    Ok(())
 }
 
-fn csv_reason(e: &csv::Error) -> String {
-    match e.kind() {
-        csv::ErrorKind::UnequalLengths {
-            expected_len, len, ..
-        } => format!("{len} fields where the header has {expected_len}"),
-        _ => e.to_string(),
+/// A CSV row just read by [`CsvRows::next_row`].
+#[derive(Clone, Copy, Debug)]
+struct CsvRow {
+    /// The line the `csv` crate would report for it: where the previous row ended.
+    line: u64,
+    /// Its unquoted bytes plus field separators passed `max_bytes`; its fields
+    /// were not kept.
+    overflow: bool,
+}
+
+/// CSV rows streamed through `csv_core` into buffers that never grow past
+/// `max_bytes`, so one enormous row (a 1 GB line, a quote never closed) is
+/// skipped in constant memory instead of being loaded. Quoting, line ends, a
+/// leading BOM and blank lines follow the `csv` crate's defaults.
+struct CsvRows<R> {
+    input: io::BufReader<R>,
+    core: csv_core::Reader,
+    max: usize,
+    bytes: Vec<u8>,
+    ends: Vec<usize>,
+    len: usize,
+    line: u64,
+    done: bool,
+}
+
+impl<R: Read> CsvRows<R> {
+    fn new(reader: R, delimiter: u8, max_bytes: u64) -> CsvRows<R> {
+        CsvRows {
+            input: io::BufReader::with_capacity(64 * 1024, reader),
+            core: csv_core::ReaderBuilder::new().delimiter(delimiter).build(),
+            max: usize::try_from(max_bytes).unwrap_or(usize::MAX),
+            bytes: vec![0; 1024],
+            ends: vec![0; 64],
+            len: 0,
+            line: 1,
+            done: false,
+        }
+    }
+
+    /// The `i`th field of the last row read (not meaningful after an overflow).
+    fn field(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.bytes[start..self.ends[i]]
+    }
+
+    /// The number of fields of the last row read.
+    fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Reads the next row; `None` at the end of the input.
+    fn next_row(&mut self) -> io::Result<Option<CsvRow>> {
+        use csv_core::ReadRecordResult as R;
+        if self.done {
+            return Ok(None);
+        }
+        let row_line = self.line;
+        let (mut nbytes, mut nends, mut overflow) = (0usize, 0usize, false);
+        loop {
+            let input = loop {
+                match self.input.fill_buf() {
+                    Ok(b) => break b,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Err(e) => return Err(e),
+                }
+            };
+            let (res, nin, nout, nend) =
+                self.core
+                    .read_record(input, &mut self.bytes[nbytes..], &mut self.ends[nends..]);
+            self.input.consume(nin);
+            self.line = self.core.line();
+            nbytes += nout;
+            nends += nend;
+            match res {
+                R::InputEmpty => {}
+                // Full buffers at their caps mean the row is over the limit.
+                R::OutputFull if overflow || self.bytes.len() > self.max => {
+                    overflow = true;
+                    nbytes = 0; // keep reading the row, dropping what it holds
+                }
+                R::OutputFull => {
+                    let grown = self.bytes.len().saturating_mul(2);
+                    self.bytes.resize(grown.min(self.max.saturating_add(1)), 0);
+                }
+                R::OutputEndsFull if overflow || self.ends.len() > self.max.saturating_add(1) => {
+                    overflow = true;
+                    nends = 0;
+                }
+                R::OutputEndsFull => {
+                    let grown = self.ends.len().saturating_mul(2);
+                    self.ends.resize(grown.min(self.max.saturating_add(2)), 0);
+                }
+                R::Record => {
+                    // A row's size: its unquoted bytes and the separators between fields.
+                    overflow |= nbytes.saturating_add(nends.saturating_sub(1)) > self.max;
+                    self.len = if overflow { 0 } else { nends };
+                    return Ok(Some(CsvRow {
+                        line: row_line,
+                        overflow,
+                    }));
+                }
+                R::End => {
+                    self.done = true;
+                    return Ok(None);
+                }
+            }
+        }
     }
 }
 
@@ -578,6 +691,107 @@ mod tests {
     }
 
     #[test]
+    fn csv_row_over_the_cap_is_skipped_alone() {
+        let long = "x".repeat(5000);
+        let commas = ",".repeat(300);
+        let input = format!(
+            "id,description\n\
+             1,Run the ERP\n\
+             2,\"{long}\nstill the same field\"\n\
+             3,Ship the app\n\
+             4{commas}\n\
+             5,{}\n\
+             6,\"never closed {long}\n7,lost in the open quote\n",
+            "y".repeat(99)
+        );
+        let mut got = Vec::new();
+        read(
+            input.as_bytes(),
+            RecordFormat::Csv,
+            &FieldOptions::default(),
+            100,
+            |i| {
+                got.push(i);
+                true
+            },
+        )
+        .unwrap();
+        assert_eq!(got.len(), 6, "{got:?}");
+        assert_eq!(text(&got[0]), "Run the ERP");
+        assert_eq!(
+            error(&got[1]),
+            "line 3: row longer than --max-bytes (100); skipped"
+        );
+        assert_eq!(text(&got[2]), "Ship the app");
+        let Item::Posting(p) = &got[2] else { panic!() };
+        assert_eq!((p.at.index, p.at.line), (2, 5));
+        assert!(
+            error(&got[3]).contains("row longer than --max-bytes"),
+            "{got:?}"
+        );
+        // 1 + 1 + 99 = 101 bytes with the separator: one over.
+        assert!(
+            error(&got[4]).contains("row longer than --max-bytes"),
+            "{got:?}"
+        );
+        assert!(error(&got[5]).starts_with("line 8: row longer"), "{got:?}");
+        let exact = read_items_capped("id,text\n5,yyyyyy\n6,yyyyyyy\n", 8);
+        assert_eq!(text(&exact[0]), "yyyyyy", "exactly --max-bytes fits");
+        assert!(error(&exact[1]).contains("row longer"), "{exact:?}");
+        let header = read_items_capped(&format!("id,{long}\n1,2\n"), 100);
+        assert_eq!(header.len(), 1);
+        assert!(error(&header[0]).starts_with("cannot read the header row: longer than"));
+    }
+
+    fn read_items_capped(input: &str, max: u64) -> Vec<Item> {
+        let mut got = Vec::new();
+        read(
+            input.as_bytes(),
+            RecordFormat::Csv,
+            &FieldOptions::default(),
+            max,
+            |i| {
+                got.push(i);
+                true
+            },
+        )
+        .unwrap();
+        got
+    }
+
+    proptest::proptest! {
+        /// Without a size cap, rows, lines and bad rows are exactly what the `csv`
+        /// crate (which this reader replaced) finds, in CSV and TSV.
+        #[test]
+        fn csv_rows_match_the_csv_crate(
+            cells in proptest::collection::vec("[a-c,\t\"\r\n ]{0,6}", 0..24),
+            tsv: bool,
+        ) {
+            let input = cells.concat();
+            let (format, delimiter) = if tsv { (RecordFormat::Tsv, b'\t') } else { (RecordFormat::Csv, b',') };
+            let mut ours = Vec::new();
+            read(input.as_bytes(), format, &FieldOptions::default(), u64::MAX, |i| {
+                ours.push(match i {
+                    Item::Posting(p) => (p.at.line, true),
+                    Item::Failed { at, message, .. } => (at.line, message.contains("no text")),
+                    Item::Line { .. } => unreachable!(),
+                });
+                true
+            }).unwrap();
+            let mut rdr = csv::ReaderBuilder::new().delimiter(delimiter).from_reader(input.as_bytes());
+            rdr.byte_headers().unwrap();
+            let theirs: Vec<(u64, bool)> = rdr
+                .byte_records()
+                .map(|r| match r {
+                    Ok(r) => (r.position().unwrap().line(), true),
+                    Err(e) => (e.position().unwrap().line(), false),
+                })
+                .collect();
+            proptest::prop_assert_eq!(ours, theirs);
+        }
+    }
+
+    #[test]
     fn tsv_uses_tabs() {
         let got = items(
             RecordFormat::Tsv,
@@ -614,6 +828,36 @@ mod tests {
         assert_eq!(got.len(), 2);
         assert!(error(&got[0]).contains("longer than --max-bytes (100)"));
         assert!(matches!(&got[1], Item::Line { at, .. } if at.index == 1 && at.line == 2));
+    }
+
+    /// Regression for a crash input of the `records_jsonl` fuzz target (docs/fuzzing.md):
+    /// a last line with no line end, one byte over the cap, was kept.
+    #[test]
+    fn last_line_one_byte_over_the_cap_is_capped() {
+        let crash: &[u8] = b"{\"te\x00\x02\x02\x02\x02\x02\x02\x02x}\"\"\x02";
+        for (input, max, over) in [
+            (crash, 16, true),
+            (crash, 17, false),
+            (b"0123456789\n".as_slice(), 10, false),
+            (b"0123456789", 10, false),
+            (b"0123456789", 9, true),
+        ] {
+            let mut got = Vec::new();
+            read(
+                input,
+                RecordFormat::JsonLines,
+                &FieldOptions::default(),
+                max,
+                |i| {
+                    got.push(i);
+                    true
+                },
+            )
+            .unwrap();
+            assert_eq!(got.len(), 1, "{input:?} at {max}");
+            let capped = matches!(&got[0], Item::Failed { message, .. } if message.contains("longer than --max-bytes"));
+            assert_eq!(capped, over, "{input:?} at {max}: {got:?}");
+        }
     }
 
     #[test]

@@ -323,6 +323,7 @@ fn list_files(job: &ScanJob) -> anyhow::Result<u8> {
                     return false;
                 }
             }
+            WalkItem::Special { .. } => {} // never read, so not listed
             WalkItem::Error {
                 path,
                 message,

@@ -46,9 +46,7 @@ pub(crate) fn explain(config: &Config, job: &ExplainJob) -> anyhow::Result<u8> {
     for path in files {
         if path.as_os_str() == "-" {
             let mut buf = Vec::new();
-            let stdin = io::stdin().lock();
-            let limit = config.read.max_bytes;
-            match input::read_from(io::Read::take(stdin, limit), &mut buf) {
+            match input::read_from(io::stdin().lock(), &config.read, &mut buf) {
                 Ok(p) => x.show(STDIN_NAME, None, None, &p.text, &p.warnings)?,
                 Err(e) => x.fail(STDIN_NAME, &e.to_string()),
             }

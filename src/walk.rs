@@ -6,7 +6,8 @@
 //! root, an unreadable folder, a symlink loop) as items of their own, so a bad
 //! path becomes a record in the report instead of ending the run. Hidden files
 //! are skipped unless asked for; ignore files (`.gitignore`) are not consulted;
-//! symlinks are not followed unless asked; FIFOs and devices are never yielded.
+//! symlinks are not followed unless asked; FIFOs, sockets and devices are
+//! yielded as [`WalkItem::Special`], to be reported as skipped, never opened.
 //! Paths are not held in memory, so a folder of a million postings walks flat.
 
 use std::path::{Path, PathBuf};
@@ -32,6 +33,13 @@ pub struct WalkOptions {
 pub enum WalkItem {
     /// A regular file to read.
     File(PathBuf),
+    /// A FIFO, socket or device: not to be opened (see [`crate::input::special_kind`]).
+    Special {
+        /// Where it is.
+        path: PathBuf,
+        /// What it is: `"FIFO"`, `"socket"`, `"block device"` or `"character device"`.
+        kind: &'static str,
+    },
     /// A path that could not be walked, with why.
     Error {
         /// The path concerned (the root when the error names none).
@@ -128,7 +136,14 @@ fn walk_root(
         let item = match entry {
             Ok(e) => match e.file_type() {
                 Some(t) if t.is_file() => WalkItem::File(e.into_path()),
-                _ => continue, // folders, FIFOs, devices, sockets, unfollowed symlinks
+                Some(t) => match crate::input::special_kind(t) {
+                    Some(kind) => WalkItem::Special {
+                        path: e.into_path(),
+                        kind,
+                    },
+                    None => continue, // folders and unfollowed symlinks
+                },
+                None => continue, // stdin; never produced for a path root
             },
             Err(err) => walk_error(root, &err),
         };
@@ -188,7 +203,7 @@ mod tests {
             .iter()
             .filter_map(|i| match i {
                 WalkItem::File(p) => Some(p.strip_prefix(base).unwrap().display().to_string()),
-                WalkItem::Error { .. } => None,
+                WalkItem::Error { .. } | WalkItem::Special { .. } => None,
             })
             .collect()
     }
@@ -279,5 +294,41 @@ mod tests {
         );
         let unfollowed = collect(&[d.path().to_path_buf()], &WalkOptions::default());
         assert_eq!(files(&unfollowed, d.path()), ["x/p.txt"]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn fifos_and_sockets_are_special_items_not_files() {
+        let d = tempfile::tempdir().unwrap();
+        fs::write(d.path().join("a.txt"), "t").unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(d.path().join("b.fifo"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let _socket = std::os::unix::net::UnixListener::bind(d.path().join("c.sock")).unwrap();
+        let items = collect(&[d.path().to_path_buf()], &WalkOptions::default());
+        assert_eq!(
+            items,
+            [
+                WalkItem::File(d.path().join("a.txt")),
+                WalkItem::Special {
+                    path: d.path().join("b.fifo"),
+                    kind: "FIFO"
+                },
+                WalkItem::Special {
+                    path: d.path().join("c.sock"),
+                    kind: "socket"
+                },
+            ]
+        );
+        let root = collect(&[PathBuf::from("/dev/null")], &WalkOptions::default());
+        assert_eq!(
+            root,
+            [WalkItem::Special {
+                path: PathBuf::from("/dev/null"),
+                kind: "character device"
+            }]
+        );
     }
 }

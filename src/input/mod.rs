@@ -122,6 +122,9 @@ pub enum ReadError {
     Empty,
     /// A NUL byte at this offset: the file is binary and is skipped.
     Binary(usize),
+    /// Not a regular file (a FIFO, socket or device; see [`special_kind`]): skipped
+    /// without being opened, since opening a FIFO blocks and a device never ends.
+    Special(&'static str),
     /// The document could not be extracted: a corrupt DOCX or PDF, a PDF
     /// without a text layer. The message is complete (`cannot extract PDF text: ...`).
     Format(String),
@@ -130,8 +133,31 @@ pub enum ReadError {
 impl ReadError {
     /// True when the input is skipped on purpose rather than failed.
     pub fn is_skip(&self) -> bool {
-        matches!(self, ReadError::Binary(_))
+        matches!(self, ReadError::Binary(_) | ReadError::Special(_))
     }
+}
+
+/// What kind of special file `file_type` is (`"FIFO"`, `"socket"`, `"block device"`,
+/// `"character device"`), or `None` for regular files, folders and symlinks.
+pub fn special_kind(file_type: std::fs::FileType) -> Option<&'static str> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return Some("FIFO");
+        }
+        if file_type.is_socket() {
+            return Some("socket");
+        }
+        if file_type.is_block_device() {
+            return Some("block device");
+        }
+        if file_type.is_char_device() {
+            return Some("character device");
+        }
+    }
+    let _ = file_type;
+    None
 }
 
 impl fmt::Display for ReadError {
@@ -143,6 +169,7 @@ impl fmt::Display for ReadError {
             }
             ReadError::Empty => f.write_str("empty posting: no text to tag"),
             ReadError::Binary(at) => write!(f, "binary file skipped (NUL byte at offset {at})"),
+            ReadError::Special(kind) => write!(f, "not a regular file ({kind}); skipped unread"),
             ReadError::Format(message) => f.write_str(message),
         }
     }
@@ -164,6 +191,9 @@ pub struct PostingText<'a> {
 /// (cut back to a character boundary for text and HTML) and gets a warning
 /// `truncated to N bytes (file is M bytes)`.
 ///
+/// A FIFO, socket or device is never opened: opening a FIFO blocks until a
+/// writer appears, and `/dev/zero` never ends.
+///
 /// # Errors
 /// See [`ReadError`]. A truncated DOCX or PDF usually fails to extract; its
 /// error then says it was truncated.
@@ -173,6 +203,10 @@ pub fn read_path<'a>(
     buf: &'a mut Vec<u8>,
 ) -> Result<PostingText<'a>, ReadError> {
     buf.clear();
+    let kind = std::fs::metadata(path).map_err(ReadError::Io)?.file_type();
+    if let Some(kind) = special_kind(kind) {
+        return Err(ReadError::Special(kind));
+    }
     let file = std::fs::File::open(path).map_err(ReadError::Io)?;
     let meta = file.metadata().map_err(ReadError::Io)?;
     if meta.is_dir() {
@@ -180,12 +214,26 @@ pub fn read_path<'a>(
     }
     let format = opts.format.unwrap_or_else(|| DocFormat::from_path(path));
     buf.reserve(usize::try_from(meta.len().min(opts.max_bytes)).unwrap_or(0));
-    // One byte past the limit tells a truncated file from one of exactly max_bytes,
-    // even where metadata has no size (pipes, /proc).
-    file.take(opts.max_bytes.saturating_add(1))
+    read_capped(file, opts.max_bytes, meta.len(), format, buf)
+}
+
+/// Reads at most `max + 1` bytes of `reader` into `buf` and extracts them as
+/// `format`, cutting back to `max` bytes with a warning when there was more.
+/// `len` is the input's size when known (0 otherwise), for the warning.
+fn read_capped<'a>(
+    reader: impl Read,
+    max: u64,
+    len: u64,
+    format: DocFormat,
+    buf: &'a mut Vec<u8>,
+) -> Result<PostingText<'a>, ReadError> {
+    // One byte past the limit tells a truncated input from one of exactly max
+    // bytes, even where metadata has no size (pipes, /proc).
+    reader
+        .take(max.saturating_add(1))
         .read_to_end(buf)
         .map_err(ReadError::Io)?;
-    let Some(note) = truncate(buf, opts.max_bytes, meta.len(), format) else {
+    let Some(note) = truncate(buf, max, len, format) else {
         return extract(buf, format);
     };
     match extract(buf, format) {
@@ -217,17 +265,23 @@ fn truncate(buf: &mut Vec<u8>, max: u64, file_len: u64, format: DocFormat) -> Op
     })
 }
 
-/// Reads all of `reader` into `buf` (cleared first) and decodes it as text.
+/// Reads `reader` (standard input, say) into `buf` (cleared first) and extracts
+/// its text as `opts.format` (default: plain text).
+///
+/// At most `opts.max_bytes` bytes are kept, as for [`read_path`]: a longer
+/// stream is tagged on that prefix with the warning `truncated to N bytes
+/// (file is larger)`, and the rest is never read.
 ///
 /// # Errors
 /// See [`ReadError`].
 pub fn read_from<'a>(
-    mut reader: impl Read,
+    reader: impl Read,
+    opts: &ReadOptions,
     buf: &'a mut Vec<u8>,
 ) -> Result<PostingText<'a>, ReadError> {
     buf.clear();
-    reader.read_to_end(buf).map_err(ReadError::Io)?;
-    decode(buf)
+    let format = opts.format.unwrap_or(DocFormat::Text);
+    read_capped(reader, opts.max_bytes, 0, format, buf)
 }
 
 /// Decodes a plain-text posting's bytes: the same as [`extract`] with [`DocFormat::Text`].
@@ -320,6 +374,58 @@ mod tests {
         let path = Path::new("/nonexistent/posting.txt");
         let err = read_path(path, &ReadOptions::default(), &mut buf).unwrap_err();
         assert!(matches!(err, ReadError::Io(_)));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn devices_are_skipped_without_being_read() {
+        let mut buf = Vec::new();
+        for path in ["/dev/null", "/dev/zero"] {
+            let err = read_path(Path::new(path), &ReadOptions::default(), &mut buf).unwrap_err();
+            assert!(
+                matches!(err, ReadError::Special("character device")),
+                "{path}: {err}"
+            );
+            assert!(err.is_skip());
+        }
+        assert!(buf.is_empty());
+    }
+
+    /// A FIFO is refused from its metadata: opening it would block until a writer
+    /// came, so the read runs on a thread and must answer within seconds.
+    #[cfg(unix)]
+    #[test]
+    fn fifos_and_sockets_are_skipped_without_being_opened() {
+        let d = tempfile::tempdir().unwrap();
+        let fifo = d.path().join("posting.txt");
+        let made = std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap();
+        assert!(made.success());
+        let sock = d.path().join("posting.md");
+        let _listener = std::os::unix::net::UnixListener::bind(&sock).unwrap();
+        for (path, kind) in [(fifo, "FIFO"), (sock, "socket")] {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let reader = path.clone();
+            std::thread::spawn(move || {
+                let mut buf = Vec::new();
+                let result = read_path(&reader, &ReadOptions::default(), &mut buf)
+                    .map(|_| ())
+                    .map_err(|e| e.to_string());
+                let _ = tx.send((result, buf.len()));
+            });
+            let (result, read) = rx
+                .recv_timeout(std::time::Duration::from_secs(10))
+                .unwrap_or_else(|_| panic!("{kind}: read_path opened it and blocked"));
+            assert_eq!(
+                result,
+                Err(format!("not a regular file ({kind}); skipped unread")),
+                "{}",
+                path.display()
+            );
+            assert_eq!(read, 0);
+        }
     }
 
     #[test]
@@ -424,6 +530,26 @@ mod tests {
             let want: Vec<&str> = [*warning].into_iter().filter(|w| !w.is_empty()).collect();
             assert_eq!(warnings, want, "case {name}");
         }
+    }
+
+    #[test]
+    fn a_stream_is_read_only_to_max_bytes() {
+        let opts = ReadOptions {
+            format: None,
+            max_bytes: 9,
+        };
+        let mut stream = "ERP lead, internal users".as_bytes();
+        let mut buf = Vec::new();
+        let got = read_from(&mut stream, &opts, &mut buf).unwrap();
+        assert_eq!(got.text, "ERP lead,");
+        assert_eq!(got.warnings, ["truncated to 9 bytes (file is larger)"]);
+        assert_eq!(stream, b"internal users", "read max_bytes + 1, no more");
+        let html = ReadOptions {
+            format: Some(DocFormat::Html),
+            max_bytes: 100,
+        };
+        let got = read_from(&b"<p>ERP</p><script>x</script>"[..], &html, &mut buf).unwrap();
+        assert_eq!((got.text.as_ref(), got.warnings.len()), ("ERP", 0));
     }
 
     #[test]

@@ -1,0 +1,99 @@
+//! The scorer on any text with the embedded lexicon: score in [-1, 1], confidence in
+//! [0, 1], contributions that sum to the score, the label the thresholds give, hits on
+//! character boundaries, and the same result when the scratch is reused.
+#![no_main]
+
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use roletag::{Engine, EngineOptions, Label, Lexicon, NormText, Scratch, Thresholds};
+
+fn engines() -> &'static [Engine; 2] {
+    static ENGINES: OnceLock<[Engine; 2]> = OnceLock::new();
+    ENGINES.get_or_init(|| {
+        let make = |mask_titles| {
+            let lexicon = Lexicon::embedded().expect("embedded lexicon");
+            Engine::new(lexicon, Thresholds::default())
+                .expect("matcher")
+                .with_options(EngineOptions {
+                    mask_titles,
+                    ..EngineOptions::default()
+                })
+        };
+        [make(false), make(true)]
+    })
+}
+
+fuzz_target!(|data: &[u8]| {
+    let text = String::from_utf8_lossy(data);
+    let mut scratch = Scratch::default();
+    for engine in engines() {
+        let first = engine.tag_text(&text, &mut scratch);
+        let t = first.tagging;
+        assert!((-1.0..=1.0).contains(&t.score), "score {}", t.score);
+        assert!(
+            (0.0..=1.0).contains(&t.confidence),
+            "confidence {}",
+            t.confidence
+        );
+        let s = &first.scores;
+        for w in [s.total.cio, s.total.cto, s.core.cio, s.core.cto] {
+            assert!(w.is_finite() && w >= 0.0, "weight {w}");
+        }
+        assert!(
+            (0.0..=1.0).contains(&s.coverage()),
+            "coverage {}",
+            s.coverage()
+        );
+        assert!(s.matched_words <= s.words);
+        // The README's contract: the evidence contributions sum to the score, and
+        // the per-axis weights add up to the totals.
+        let lexicon = engine.lexicon();
+        let sum: f64 = s.tallies.iter().map(|t| s.contribution(lexicon, t)).sum();
+        assert!(
+            (sum - t.score).abs() < 1e-9,
+            "contributions {sum} vs score {}",
+            t.score
+        );
+        let (axes_cio, axes_cto) = s
+            .axes
+            .iter()
+            .fold((0.0, 0.0), |(a, b), w| (a + w.cio, b + w.cto));
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * (1.0 + a.abs().max(b.abs()));
+        assert!(
+            close(axes_cio, s.total.cio) && close(axes_cto, s.total.cto),
+            "{s:?}"
+        );
+        assert!(s.core.cio <= s.total.cio + 1e-9 && s.core.cto <= s.total.cto + 1e-9);
+        // The label follows the thresholds, as README "How a score is made" says.
+        let th = engine.thresholds();
+        let evidence = s.core.total();
+        let want = if evidence <= 0.0 || evidence < th.min_evidence {
+            Label::Unclassified
+        } else if t.score.abs() <= th.blend_margin {
+            Label::Blended
+        } else if t.score < 0.0 {
+            Label::CioLike
+        } else {
+            Label::CtoLike
+        };
+        assert_eq!(t.label, want, "{s:?}");
+        let again = engine.tag_text(&text, &mut scratch);
+        assert_eq!(
+            first.scores, again.scores,
+            "scratch reuse changed the result"
+        );
+        assert_eq!(first.tagging, again.tagging);
+
+        let norm = NormText::new(&text);
+        let n = norm.as_str();
+        for hit in engine.matcher().find(&norm) {
+            assert!(
+                hit.start < hit.end && hit.end <= n.len(),
+                "{hit:?} in {} bytes",
+                n.len()
+            );
+            assert!(n.is_char_boundary(hit.start) && n.is_char_boundary(hit.end));
+        }
+    }
+});
