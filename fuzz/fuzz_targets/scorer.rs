@@ -1,11 +1,13 @@
 //! The scorer on any text with the embedded lexicon: score in [-1, 1], confidence in
 //! [0, 1], contributions that sum to the score, the label the thresholds give, hits on
-//! character boundaries, and the same result when the scratch is reused.
+//! character boundaries, the same result when the scratch is reused, and the same
+//! result from the quick-start automaton (`tag`, `explain`) as from the throughput one.
 #![no_main]
 
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
+use roletag::matcher::Build;
 use roletag::{Engine, EngineOptions, Label, Lexicon, NormText, Scratch, Thresholds};
 
 fn engines() -> &'static [Engine; 2] {
@@ -13,7 +15,7 @@ fn engines() -> &'static [Engine; 2] {
     ENGINES.get_or_init(|| {
         let make = |mask_titles| {
             let lexicon = Lexicon::embedded().expect("embedded lexicon");
-            Engine::new(lexicon, Thresholds::default())
+            Engine::build(lexicon, Thresholds::default(), Build::Throughput)
                 .expect("matcher")
                 .with_options(EngineOptions {
                     mask_titles,
@@ -24,9 +26,22 @@ fn engines() -> &'static [Engine; 2] {
     })
 }
 
+/// The engine `roletag tag` and `explain` use: a contiguous NFA built for a quick start.
+fn quick_start() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let lexicon = Lexicon::embedded().expect("embedded lexicon");
+        Engine::build(lexicon, Thresholds::default(), Build::QuickStart).expect("matcher")
+    })
+}
+
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
     let mut scratch = Scratch::default();
+    let quick = quick_start().tag_text(&text, &mut scratch);
+    let slow = engines()[0].tag_text(&text, &mut scratch);
+    assert_eq!(quick.scores, slow.scores, "the two automata disagree");
+    assert_eq!(quick.tagging, slow.tagging);
     for engine in engines() {
         let first = engine.tag_text(&text, &mut scratch);
         let t = first.tagging;
