@@ -542,14 +542,27 @@ const CHUNK_WAIT: Duration = Duration::from_millis(20);
 const CANCEL_POLL: Duration = Duration::from_millis(100);
 
 /// Fills `chunk` with the next jobs; leaves it empty when the input has ended
-/// or `cancel` was set while waiting for it.
-fn next_chunk(rx: &mpsc::Receiver<Job>, chunk: &mut Vec<Job>, cancel: &AtomicBool) {
+/// or `cancel` was set while waiting for it. When no job is ready, `idle` runs
+/// once before waiting, so what is already tagged is written while the input is slow.
+fn next_chunk(
+    rx: &mpsc::Receiver<Job>,
+    chunk: &mut Vec<Job>,
+    cancel: &AtomicBool,
+    mut idle: impl FnMut() -> Result<(), ScanError>,
+) -> Result<(), ScanError> {
     chunk.clear();
-    let first = loop {
-        match rx.recv_timeout(CANCEL_POLL) {
-            Ok(job) => break job,
-            Err(mpsc::RecvTimeoutError::Timeout) if !cancel.load(Ordering::Relaxed) => {}
-            Err(_) => return,
+    let first = match rx.try_recv() {
+        Ok(job) => job,
+        Err(mpsc::TryRecvError::Disconnected) => return Ok(()),
+        Err(mpsc::TryRecvError::Empty) => {
+            idle()?;
+            loop {
+                match rx.recv_timeout(CANCEL_POLL) {
+                    Ok(job) => break job,
+                    Err(mpsc::RecvTimeoutError::Timeout) if !cancel.load(Ordering::Relaxed) => {}
+                    Err(_) => return Ok(()),
+                }
+            }
         }
     };
     chunk.push(first);
@@ -559,8 +572,12 @@ fn next_chunk(rx: &mpsc::Receiver<Job>, chunk: &mut Vec<Job>, cancel: &AtomicBoo
             Err(_) => break,
         }
     }
+    Ok(())
 }
 
+/// Tags chunk after chunk on the pool and reports them in order on this thread.
+/// The two overlap: while the workers tag one chunk, the previous one is written,
+/// so the report's serialisation does not leave the workers idle.
 fn consume(
     engine: &Engine,
     opts: &ScanOptions,
@@ -571,37 +588,64 @@ fn consume(
 ) -> Result<ScanOutcome, ScanError> {
     let mut outcome = ScanOutcome::default();
     let mut chunk: Vec<Job> = Vec::with_capacity(CHUNK);
+    // Tagged but not yet reported: a chunk's jobs and their records.
+    let mut pending: Option<(Vec<Job>, Vec<Record>)> = None;
     loop {
-        next_chunk(rx, &mut chunk, cancel);
+        next_chunk(rx, &mut chunk, cancel, || {
+            report_chunk(pending.take(), &mut outcome, reporter)
+        })?;
         // Checked first: Ctrl-C in a shell also ends the process writing to our
         // standard input, and a stream cut short is not a finished report.
         if cancel.load(Ordering::Relaxed) {
             return Err(ScanError::Interrupted);
         }
         if chunk.is_empty() {
+            report_chunk(pending.take(), &mut outcome, reporter)?;
             return Ok(outcome);
         }
-        let records: Vec<Record> = pool.install(|| {
-            chunk
-                .par_iter()
-                .map_init(Scratch::default, |scratch, job| {
-                    process_job(engine, opts, job, scratch)
-                })
-                .collect()
+        let mut records: Vec<Record> = Vec::new();
+        let mut reported = Ok(());
+        let previous = pending.take();
+        pool.in_place_scope(|s| {
+            let (jobs, records) = (&chunk, &mut records);
+            s.spawn(move |_| {
+                *records = jobs
+                    .par_iter()
+                    .map_init(Scratch::default, |scratch, job| {
+                        process_job(engine, opts, job, scratch)
+                    })
+                    .collect();
+            });
+            reported = report_chunk(previous, &mut outcome, reporter);
         });
-        for (job, r) in chunk.iter().zip(&records) {
-            outcome.missing_root |= matches!(
-                job,
-                Job::Error {
-                    missing_root: true,
-                    ..
-                }
-            );
-            outcome.summary.add(r);
-            reporter.record(r)?;
-        }
-        reporter.flush()?;
+        reported?;
+        let next = Vec::with_capacity(CHUNK);
+        pending = Some((std::mem::replace(&mut chunk, next), records));
     }
+}
+
+/// Reports one tagged chunk, if any, in order, and flushes the reporter.
+fn report_chunk(
+    tagged: Option<(Vec<Job>, Vec<Record>)>,
+    outcome: &mut ScanOutcome,
+    reporter: &mut dyn Reporter,
+) -> Result<(), ScanError> {
+    let Some((jobs, records)) = tagged else {
+        return Ok(());
+    };
+    for (job, r) in jobs.iter().zip(&records) {
+        outcome.missing_root |= matches!(
+            job,
+            Job::Error {
+                missing_root: true,
+                ..
+            }
+        );
+        outcome.summary.add(r);
+        reporter.record(r)?;
+    }
+    reporter.flush()?;
+    Ok(())
 }
 
 fn process_job(engine: &Engine, opts: &ScanOptions, job: &Job, scratch: &mut Scratch) -> Record {
@@ -780,6 +824,34 @@ mod tests {
         assert!(matches!(got, Err(ScanError::Interrupted)));
     }
 
+    /// A job ready is taken without reporting first; with none ready the tagged
+    /// records are reported (idle) before the wait, and a reporting error ends it.
+    #[test]
+    fn next_chunk_reports_what_is_tagged_before_waiting() {
+        let (tx, rx) = mpsc::sync_channel::<Job>(4);
+        let job = |n: usize| Job::Error {
+            path: format!("p{n}"),
+            message: String::new(),
+            missing_root: false,
+        };
+        tx.send(job(0)).unwrap();
+        tx.send(job(1)).unwrap();
+        let cancel = AtomicBool::new(false);
+        let mut chunk = Vec::new();
+        let mut idled = 0;
+        next_chunk(&rx, &mut chunk, &cancel, || {
+            idled += 1;
+            Ok(())
+        })
+        .unwrap();
+        assert_eq!((chunk.len(), idled), (2, 0));
+        let got = next_chunk(&rx, &mut chunk, &cancel, || {
+            Err(ScanError::Output(io::Error::other("closed pipe")))
+        });
+        assert!(matches!(got, Err(ScanError::Output(_))), "{got:?}");
+        drop(tx);
+    }
+
     /// Ctrl-C while the input is silent (a pipe kept open) is seen within a poll,
     /// and Ctrl-C with the input then closed is still an interruption.
     #[test]
@@ -788,8 +860,14 @@ mod tests {
         let cancel = AtomicBool::new(true);
         let mut chunk = Vec::new();
         let started = std::time::Instant::now();
-        next_chunk(&rx, &mut chunk, &cancel);
+        let mut idled = 0;
+        next_chunk(&rx, &mut chunk, &cancel, || {
+            idled += 1;
+            Ok(())
+        })
+        .unwrap();
         assert!(chunk.is_empty());
+        assert_eq!(idled, 1, "what is tagged is reported before waiting");
         assert!(started.elapsed() < Duration::from_secs(5));
         drop(tx);
         let e = engine();

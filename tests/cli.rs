@@ -554,6 +554,42 @@ fn scan_stdin_streams_jsonl() {
     assert_eq!(lines[1].failed().record, Some(1));
 }
 
+/// `scan -` is a streaming mapper: each record's result is written while the input is
+/// still open, before the next record arrives (read on a thread, with a deadline).
+#[test]
+fn scan_stdin_writes_each_result_before_the_input_ends() {
+    use std::io::BufRead;
+    let mut child = roletag()
+        .args(["--lexicon", MINI, "scan", "-", "--format", "jsonl", "-q"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    let cio = CIO_POSTING.replace('\n', " ");
+    for id in 0..3 {
+        writeln!(stdin, "{{\"id\": {id}, \"text\": \"{cio}\"}}").unwrap();
+        stdin.flush().unwrap();
+        let line = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .unwrap_or_else(|_| panic!("no result for record {id} while the input stays open"));
+        assert!(line.contains(&format!("\"record\":{id}")), "{line}");
+    }
+    drop(stdin);
+    assert!(child.wait().unwrap().success());
+    assert!(rx.recv().is_err(), "one result per record");
+}
+
 /// An empty stdin is no postings and exit 0, not a failed "empty file": Hadoop
 /// Streaming and Spark's `RDD.pipe` start the mapper on empty input splits too.
 #[test]
