@@ -1,7 +1,11 @@
 //! Finding lexicon terms in normalised text.
 //!
 //! [`Matcher`] is built once from a [`Lexicon`]: every literal and wildcard stem
-//! goes into one Aho-Corasick automaton, every regex into a `RegexSet`. Its
+//! goes into one Aho-Corasick automaton. So do the *gates* of the regexes: the
+//! literals every match of a regex must start with (from `regex_syntax`'s prefix
+//! extraction). A regex runs on a posting only when one of its gates occurs there
+//! at the start of a word, which is where any hit of it must start; a regex without
+//! a finite set of gates goes into a `RegexSet` that runs on every posting. Its
 //! [`Matcher::find`] turns a [`NormText`] into non-overlapping [`Hit`]s under
 //! one rule, whatever engine found the candidate: (1) a candidate must sit on
 //! word boundaries (a wildcard extends to the end of its word); (2) among
@@ -49,9 +53,16 @@ struct Candidate {
 #[derive(Clone, Debug)]
 pub struct Matcher {
     ac: AhoCorasick,
-    /// For each automaton pattern: its term and whether it is a wildcard stem.
+    /// For each automaton pattern before `gates_from`: its term and whether it is a
+    /// wildcard stem.
     ac_terms: Vec<(TermId, Kind)>,
-    regex_set: RegexSet,
+    /// Automaton patterns from this index on are regex gates; `gate_regex[p - gates_from]`
+    /// is the index in `regexes` of the regex that gate `p` opens.
+    gates_from: usize,
+    gate_regex: Vec<usize>,
+    /// The regexes without gates (indexes in `regexes`), checked on every text.
+    ungated: Vec<usize>,
+    ungated_set: RegexSet,
     regexes: Vec<(LazyRegex, TermId)>,
 }
 
@@ -59,6 +70,25 @@ pub struct Matcher {
 #[derive(Debug, Default)]
 pub struct MatchScratch {
     candidates: Vec<Candidate>,
+    /// Regexes (indexes in `regexes`) whose gate opened in the current text.
+    open: Vec<usize>,
+}
+
+/// The most gates one regex may have; a regex with more runs on every text.
+const MAX_GATES: usize = 256;
+
+/// The literals every match of `pattern` starts with, or `None` when there is no
+/// small finite set of them (or one is empty, so anything could start a match).
+fn gates(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    use regex_syntax::hir::literal::Extractor;
+    let hir = regex_syntax::Parser::new().parse(pattern).ok()?;
+    let seq = Extractor::new().extract(&hir);
+    let literals = seq.literals()?;
+    if literals.is_empty() || literals.len() > MAX_GATES {
+        return None;
+    }
+    let gates: Vec<Vec<u8>> = literals.iter().map(|l| l.as_bytes().to_vec()).collect();
+    (!gates.iter().any(Vec::is_empty)).then_some(gates)
 }
 
 /// The matcher could not be built (an automaton or regex over the size limits).
@@ -91,22 +121,40 @@ impl Matcher {
     /// # Errors
     /// Only when a regex or the automaton exceeds the engines' size limits.
     pub fn build(lexicon: &Lexicon, build: Build) -> Result<Matcher, BuildError> {
-        let mut literals = Vec::new();
+        Matcher::build_gated(lexicon, build, true)
+    }
+
+    /// [`Matcher::build`], with regex gates or (`gated` false, for tests) without:
+    /// then every regex is in the set and checked on every text.
+    fn build_gated(lexicon: &Lexicon, build: Build, gated: bool) -> Result<Matcher, BuildError> {
+        let mut literals: Vec<Vec<u8>> = Vec::new();
         let mut ac_terms = Vec::new();
         let mut regexes = Vec::new();
         for (id, term) in lexicon.terms.iter().enumerate() {
             for p in &term.patterns {
                 match p {
                     Pattern::Literal(s) => {
-                        literals.push(s.clone());
+                        literals.push(s.clone().into_bytes());
                         ac_terms.push((id, Kind::Literal));
                     }
                     Pattern::Prefix(s) => {
-                        literals.push(s.clone());
+                        literals.push(s.clone().into_bytes());
                         ac_terms.push((id, Kind::Prefix));
                     }
                     Pattern::Regex(r) => regexes.push((r.clone(), id)),
                 }
+            }
+        }
+        let gates_from = literals.len();
+        let mut gate_regex = Vec::new();
+        let mut ungated = Vec::new();
+        for (i, (pattern, _)) in regexes.iter().enumerate() {
+            match gates(pattern).filter(|_| gated) {
+                Some(gates) => {
+                    gate_regex.extend(std::iter::repeat_n(i, gates.len()));
+                    literals.extend(gates);
+                }
+                None => ungated.push(i),
             }
         }
         let ac = AhoCorasick::builder()
@@ -117,10 +165,11 @@ impl Matcher {
             }))
             .build(&literals)
             .map_err(|e| BuildError(e.to_string()))?;
-        let regex_set = RegexSet::new(regexes.iter().map(|(r, _)| r.as_str()))
+        // Every pattern was checked when the lexicon loaded (`regex_syntax`); each
+        // regex is compiled the first time its gate opens (most postings need few or
+        // none), and the set holds only the ungated ones.
+        let ungated_set = RegexSet::new(ungated.iter().map(|&i| regexes[i].0.as_str()))
             .map_err(|e| BuildError(e.to_string()))?;
-        // The set has checked every pattern; each one's own regex is compiled the
-        // first time the set says it matches (most postings need few or none).
         let regexes = regexes
             .into_iter()
             .map(|(pattern, id)| {
@@ -137,7 +186,10 @@ impl Matcher {
         Ok(Matcher {
             ac,
             ac_terms,
-            regex_set,
+            gates_from,
+            gate_regex,
+            ungated,
+            ungated_set,
             regexes,
         })
     }
@@ -154,8 +206,18 @@ impl Matcher {
         out.clear();
         let cands = &mut scratch.candidates;
         cands.clear();
+        let open = &mut scratch.open;
+        open.clear();
         for m in self.ac.find_overlapping_iter(text) {
-            let (term, kind) = self.ac_terms[m.pattern().as_usize()];
+            let p = m.pattern().as_usize();
+            if p >= self.gates_from {
+                // A regex hit must start on a word boundary, so only such a gate opens.
+                if is_boundary_before(text, m.start()) {
+                    open.push(self.gate_regex[p - self.gates_from]);
+                }
+                continue;
+            }
+            let (term, kind) = self.ac_terms[p];
             let end = if kind == Kind::Prefix {
                 word_end(text, m.end())
             } else {
@@ -163,8 +225,19 @@ impl Matcher {
             };
             push_if_bounded(text, m.start(), end, term, kind, cands);
         }
-        if !self.regexes.is_empty() {
-            for i in self.regex_set.matches(text).iter() {
+        if !self.ungated.is_empty() {
+            open.extend(
+                self.ungated_set
+                    .matches(text)
+                    .iter()
+                    .map(|i| self.ungated[i]),
+            );
+        }
+        if !open.is_empty() {
+            // In lexicon order, as the set reported them, so ties resolve the same.
+            open.sort_unstable();
+            open.dedup();
+            for &i in open.iter() {
                 let (lazy, term) = &self.regexes[i];
                 let Some(re) = lazy.get() else { continue };
                 for m in re.find_iter(text) {
@@ -260,6 +333,68 @@ fn resolve(cands: &mut [Candidate], out: &mut Vec<Hit>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Gating is an optimisation only: a regex that runs where its gate opened finds
+    /// exactly what running every regex on every text finds.
+    #[test]
+    fn regex_gates_change_no_hit() {
+        let lex = lexicon(&[
+            "leadership",
+            r"re:\b(ship|ships|shipped|shipping) (new )?(features?|code)\b",
+            r"re:\b(reports?|reporting) (directly )?to the (cfo|coo)\b",
+            r"re:\breact(\.?js\b| native\b|/|,| \+)",
+            r"re:\b(sap )?s/4 ?hana\b",
+            r"re:(x|y)*z\d",
+            r"re:\w+ ops\b",
+        ]);
+        let gated = Matcher::build(&lex, Build::Throughput).unwrap();
+        // Every match of `(x|y)*z\d` starts with x, y or z; `\w+ ops` has no finite
+        // set of first literals, so it runs on every text.
+        assert_eq!(gated.ungated, [5]);
+        assert_eq!(gated.gate_regex.iter().filter(|&&r| r == 4).count(), 3);
+        let all = Matcher::build_gated(&lex, Build::Throughput, false).unwrap();
+        let texts = [
+            "leadership relationships: we ship features and shipped new code",
+            "Reports directly to the CFO; reporting to the COO. Ships code.",
+            "react native, React.js, reactjs, react/redux, react + ts, reactive",
+            "sap s/4hana and s/4 hana and sap s/4hanax",
+            "xyz1 zz9 yxz3",
+            "dev ops, devops",
+            "microship features; ship featuresx; leadershipship code",
+        ];
+        let mut total = 0;
+        for text in texts {
+            let norm = NormText::new(text);
+            let want = all.find(&norm);
+            assert_eq!(gated.find(&norm), want, "{text}");
+            total += want.len();
+        }
+        assert!(
+            total >= 15,
+            "the texts have hits of every kind, got {total}"
+        );
+    }
+
+    /// Every regex of the default lexicon is gated, so a scan never runs the set.
+    #[test]
+    fn default_lexicon_regexes_are_all_gated() {
+        let lex = Lexicon::embedded().unwrap();
+        let m = Matcher::build(&lex, Build::Throughput).unwrap();
+        assert!(!m.regexes.is_empty());
+        assert_eq!(m.ungated, Vec::<usize>::new());
+        let all = Matcher::build_gated(&lex, Build::Throughput, false).unwrap();
+        for dir in [
+            "corpora/sample",
+            "corpora/labeled/cio-like",
+            "corpora/labeled/cto-like",
+        ] {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+                let norm = NormText::new(&text);
+                assert_eq!(m.find(&norm), all.find(&norm));
+            }
+        }
+    }
 
     #[test]
     fn quick_start_and_throughput_automata_find_the_same_hits() {
