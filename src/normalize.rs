@@ -62,11 +62,24 @@ fn is_separator(c: char) -> bool {
 
 /// Normalises `raw` onto the end of `out` and returns the number of words.
 pub fn normalize_into(raw: &str, out: &mut String) -> usize {
-    normalize_impl::<false>(raw, out, None, &mut Vec::new())
+    normalize_with_breaks(raw, out, None)
 }
 
 fn normalize_with_breaks(raw: &str, out: &mut String, breaks: Option<&mut Vec<usize>>) -> usize {
-    normalize_impl::<false>(raw, out, breaks, &mut Vec::new())
+    with_bytes(out, |bytes| {
+        normalize_impl::<false>(raw, bytes, breaks, &mut Vec::new())
+    })
+}
+
+/// Runs `f` on the bytes of `out` (its buffer reused, no copy), then makes them a
+/// `String` again. The normalisation loop writes whole UTF-8 characters only, so the
+/// check cannot fail; were it to, the text would be repaired, not lost.
+fn with_bytes<R>(out: &mut String, f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+    let mut bytes = std::mem::take(out).into_bytes();
+    let r = f(&mut bytes);
+    *out = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    r
 }
 
 /// A normalised text with, for every byte of it, the raw byte offset it came from.
@@ -86,8 +99,10 @@ impl MappedText {
     pub fn new(raw: &str) -> MappedText {
         let mut norm = NormText::default();
         let mut origin = Vec::with_capacity(raw.len());
-        norm.words =
-            normalize_impl::<true>(raw, &mut norm.text, Some(&mut norm.breaks), &mut origin);
+        let breaks = &mut norm.breaks;
+        norm.words = with_bytes(&mut norm.text, |bytes| {
+            normalize_impl::<true>(raw, bytes, Some(breaks), &mut origin)
+        });
         MappedText { norm, origin }
     }
 
@@ -110,15 +125,46 @@ impl MappedText {
     }
 }
 
-/// The one normalisation loop. With `MAP`, `origin` gets one raw offset per output byte.
+/// How the normalisation loop treats an ASCII byte.
+const SEP: u8 = 1;
+const WORD: u8 = 2;
+const UPPER: u8 = 4;
+
+/// [`SEP`], [`WORD`] and [`UPPER`] for every ASCII byte, the same as
+/// [`is_separator`] and [`is_word_char`] say for the character.
+const ASCII_CLASS: [u8; 128] = {
+    let mut t = [0u8; 128];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_uppercase() {
+            WORD | UPPER
+        } else if c.is_ascii_alphanumeric() {
+            WORD
+        } else if matches!(c, b'\t' | b'\n' | 0x0b | 0x0c | b'\r' | b' ' | b'-') {
+            SEP
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+/// The one normalisation loop, appending to `out` (whole UTF-8 characters only).
+/// Runs of ASCII other than separators are copied whole and lower-cased in place,
+/// words counted through [`ASCII_CLASS`]; separators and other characters go one
+/// character at a time.
+/// With `MAP`, `origin` gets one raw offset per output byte.
 #[inline]
 fn normalize_impl<const MAP: bool>(
     raw: &str,
-    out: &mut String,
+    out: &mut Vec<u8>,
     mut breaks: Option<&mut Vec<usize>>,
     origin: &mut Vec<usize>,
 ) -> usize {
-    out.reserve(raw.len());
+    let bytes = raw.as_bytes();
+    out.reserve(bytes.len());
     let mut words = 0;
     let mut in_word = false;
     // Start as if after a space so leading separators are dropped.
@@ -126,11 +172,52 @@ fn normalize_impl<const MAP: bool>(
     let mut at_start = true;
     // Where the current run of separators began (for the map).
     let mut space_from = 0;
-    for (at, c) in raw.char_indices() {
+    let mut i = 0;
+    while i < bytes.len() {
+        let at = i;
+        let b = bytes[i];
+        if b < 0x80 && ASCII_CLASS[usize::from(b)] & SEP == 0 {
+            // A run of ASCII that is not a separator: copied at once, then lower-cased.
+            if pending_space {
+                out.push(b' ');
+                if MAP {
+                    origin.push(space_from);
+                }
+                pending_space = false;
+            }
+            at_start = false;
+            while i < bytes.len() && bytes[i] < 0x80 {
+                let class = ASCII_CLASS[usize::from(bytes[i])];
+                if class & SEP != 0 {
+                    break;
+                }
+                let word = class & WORD != 0;
+                words += usize::from(word && !in_word);
+                in_word = word;
+                i += 1;
+            }
+            let from = out.len();
+            out.extend_from_slice(&bytes[at..i]);
+            out[from..].make_ascii_lowercase();
+            if MAP {
+                origin.extend(at..i);
+            }
+            continue;
+        }
+        // An ASCII separator, or a character beyond ASCII.
+        let c = if b < 0x80 {
+            char::from(b)
+        } else {
+            raw[at..]
+                .chars()
+                .next()
+                .unwrap_or(char::REPLACEMENT_CHARACTER)
+        };
+        i += c.len_utf8();
         if c == '\n' {
-            if let Some(b) = breaks.as_deref_mut() {
+            if let Some(br) = breaks.as_deref_mut() {
                 // The pending space (if any) belongs to the new line.
-                b.push(out.len() + usize::from(pending_space || !at_start));
+                br.push(out.len() + usize::from(pending_space || !at_start));
             }
         }
         if is_separator(c) {
@@ -142,7 +229,7 @@ fn normalize_impl<const MAP: bool>(
             continue;
         }
         if pending_space {
-            out.push(' ');
+            out.push(b' ');
             if MAP {
                 origin.push(space_from);
             }
@@ -161,17 +248,19 @@ fn normalize_impl<const MAP: bool>(
     words
 }
 
-/// Pushes `c` lower-cased (and apostrophes folded); returns whether it is a word character.
+/// Pushes `c` lower-cased (typographic apostrophes and quotes folded to ASCII);
+/// returns whether it is a word character.
 #[inline]
-fn push_lower(c: char, out: &mut String) -> bool {
-    if c.is_ascii() {
-        out.push(c.to_ascii_lowercase());
-        return c.is_ascii_alphanumeric();
-    }
+fn push_lower(c: char, out: &mut Vec<u8>) -> bool {
+    let mut utf8 = [0u8; 4];
     match c {
-        '\u{2018}' | '\u{2019}' | '\u{02BC}' => out.push('\''),
-        '\u{201C}' | '\u{201D}' => out.push('"'),
-        _ => out.extend(c.to_lowercase()),
+        '\u{2018}' | '\u{2019}' | '\u{02BC}' => out.push(b'\''),
+        '\u{201C}' | '\u{201D}' => out.push(b'"'),
+        _ => {
+            for lower in c.to_lowercase() {
+                out.extend_from_slice(lower.encode_utf8(&mut utf8).as_bytes());
+            }
+        }
     }
     is_word_char(c)
 }
@@ -261,7 +350,89 @@ mod tests {
         );
     }
 
+    /// The character-by-character definition the byte loop must equal: text, word
+    /// count and line breaks.
+    fn reference(raw: &str) -> (String, usize, Vec<usize>) {
+        let (mut out, mut words, mut breaks) = (String::new(), 0, Vec::new());
+        let (mut in_word, mut pending_space, mut at_start) = (false, false, true);
+        for c in raw.chars() {
+            if c == '\n' {
+                breaks.push(out.len() + usize::from(pending_space || !at_start));
+            }
+            if is_separator(c) {
+                pending_space = !at_start;
+                in_word = false;
+                continue;
+            }
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            at_start = false;
+            match c {
+                '\u{2018}' | '\u{2019}' | '\u{02BC}' => out.push('\''),
+                '\u{201C}' | '\u{201D}' => out.push('"'),
+                _ => out.extend(c.to_lowercase()),
+            }
+            let word = is_word_char(c);
+            if word && !in_word {
+                words += 1;
+            }
+            in_word = word;
+        }
+        (out, words, breaks)
+    }
+
+    #[test]
+    fn ascii_class_table_agrees_with_the_char_predicates() {
+        for b in 0u8..128 {
+            let c = char::from(b);
+            let class = ASCII_CLASS[usize::from(b)];
+            assert_eq!(class & SEP != 0, is_separator(c), "{b:#x}");
+            assert_eq!(class & WORD != 0, is_word_char(c), "{b:#x}");
+            assert_eq!(class & UPPER != 0, c.is_uppercase(), "{b:#x}");
+        }
+    }
+
+    fn assert_like_reference(raw: &str) {
+        let (text, words, breaks) = reference(raw);
+        let n = NormText::new(raw);
+        assert_eq!(
+            (n.as_str(), n.words(), &n.breaks),
+            (text.as_str(), words, &breaks)
+        );
+    }
+
+    #[test]
+    fn byte_loop_equals_the_reference_on_the_corpora() {
+        assert_like_reference("Ünïcode ÉTÉ\u{2019}s \u{1F600} İstanbul ǅ \r\n\x0b-\u{2014}x\n");
+        for dir in [
+            "corpora/sample",
+            "corpora/labeled/blended",
+            "tests/fixtures/formats",
+        ] {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                if let Ok(text) = std::fs::read_to_string(entry.unwrap().path()) {
+                    assert_like_reference(&text);
+                }
+            }
+        }
+    }
+
     proptest::proptest! {
+        #[test]
+        fn byte_loop_equals_the_reference(
+            any in "(?s).{0,120}",
+            mostly_ascii in "[ -~\t\n\r\x0b\x0cÀ-ÿ\u{2010}-\u{2015}\u{2019}\u{a0}]{0,120}",
+        ) {
+            let raw = format!("{any}{mostly_ascii}");
+            let (text, words, breaks) = reference(&raw);
+            let n = NormText::new(&raw);
+            proptest::prop_assert_eq!(n.as_str(), text.as_str());
+            proptest::prop_assert_eq!(n.words(), words);
+            proptest::prop_assert_eq!(&n.breaks, &breaks);
+        }
+
         #[test]
         fn mapped_ranges_are_char_boundaries_that_renormalise(raw in "\\PC{0,80}") {
             let m = MappedText::new(&raw);
