@@ -154,6 +154,8 @@ const BOILER_LINES: [&str; 14] = [
 pub struct ScopeScratch {
     /// One flag per raw line: boilerplate or not.
     boiler: Vec<bool>,
+    /// One flag per raw line: does a hit start there?
+    hit_lines: Vec<bool>,
     /// A heading line in lower case.
     lower: String,
 }
@@ -177,7 +179,18 @@ pub fn apply_with(
     let boiler = &mut scratch.boiler;
     boiler.clear();
     if opts.boilerplate {
-        boilerplate_lines_into(raw, boiler, &mut scratch.lower);
+        // Only the lines with a hit are searched for formulas; the flags of the
+        // others are never read.
+        let wanted = &mut scratch.hit_lines;
+        wanted.clear();
+        for hit in hits.iter() {
+            let line = norm.line_of(hit.start);
+            if wanted.len() <= line {
+                wanted.resize(line + 1, false);
+            }
+            wanted[line] = true;
+        }
+        boilerplate_lines_into(raw, boiler, &mut scratch.lower, Some(wanted));
     }
     let text = norm.as_str();
     for hit in hits.iter_mut() {
@@ -232,32 +245,26 @@ const ROLE_HEADINGS: [&str; 30] = [
 /// boilerplate closes it, so short benefit lines without bullets stay inside.
 pub fn boilerplate_lines(raw: &str) -> Vec<bool> {
     let mut flags = Vec::new();
-    boilerplate_lines_into(raw, &mut flags, &mut String::new());
+    boilerplate_lines_into(raw, &mut flags, &mut String::new(), None);
     flags
 }
 
 /// [`boilerplate_lines`] into `flags` (cleared first); `lower` is a reusable buffer.
 ///
-/// The formulas are found in one pass of the automaton over the whole text
-/// rather than one search per line. A formula never spans a line or starts or
-/// ends with whitespace, so a line holds the start of a match exactly when its
-/// trimmed text has one (a match skipped because it overlaps a reported one
-/// lies on the same line).
-fn boilerplate_lines_into(raw: &str, flags: &mut Vec<bool>, lower: &mut String) {
+/// With `wanted`, only the lines it flags are sure to be right: the others are
+/// not searched for formulas (a scan reads only the lines with hits). Section
+/// headings are followed on every line either way. A formula never spans a line,
+/// so a line's own text has one exactly when the whole-text search would find
+/// one starting there.
+fn boilerplate_lines_into(
+    raw: &str,
+    flags: &mut Vec<bool>,
+    lower: &mut String,
+    wanted: Option<&[bool]>,
+) {
     flags.clear();
-    let mut formulas = boiler_formulas()
-        .find_iter(raw)
-        .map(|m| m.start())
-        .peekable();
     let mut in_section = false;
-    let mut line_start = 0;
-    for line in raw.split('\n') {
-        let line_end = line_start + line.len();
-        line_start = line_end + 1;
-        let mut has_formula = false;
-        while formulas.next_if(|&at| at < line_end).is_some() {
-            has_formula = true;
-        }
+    for (k, line) in raw.split('\n').enumerate() {
         let line = line.trim();
         let flag = if line.is_empty() {
             in_section
@@ -270,7 +277,8 @@ fn boilerplate_lines_into(raw: &str, flags: &mut Vec<bool>, lower: &mut String) 
             }
             in_section
         } else {
-            in_section || has_formula
+            let searched = wanted.is_none_or(|w| w.get(k) == Some(&true));
+            in_section || (searched && boiler_formulas().is_match(line))
         };
         flags.push(flag);
     }
@@ -430,6 +438,44 @@ mod tests {
             assert_eq!(got.len(), 1, "case {name}: {got:?}");
             assert_eq!(got[0].1, *want, "case {name}");
         }
+    }
+
+    /// A scan searches only the lines with hits for formulas; every hit still gets
+    /// the status the flags of all lines give it.
+    #[test]
+    fn searching_only_hit_lines_changes_no_status() {
+        let lex = Lexicon::embedded().unwrap();
+        let m = Matcher::new(&lex).unwrap();
+        let mut scratch = ScopeScratch::default();
+        let mut boiler = 0;
+        for dir in [
+            "corpora/sample",
+            "corpora/labeled/none",
+            "corpora/labeled/blended",
+        ] {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let raw = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+                let norm = NormText::new(&raw);
+                let mut hits = m.find(&norm);
+                apply_with(
+                    &raw,
+                    &norm,
+                    &mut hits,
+                    ScopeOptions::default(),
+                    &mut scratch,
+                );
+                let all = boilerplate_lines(&raw);
+                for hit in &hits {
+                    let in_boiler = all[norm.line_of(hit.start)];
+                    assert_eq!(hit.status == Status::Boilerplate, in_boiler, "{hit:?}");
+                    boiler += usize::from(in_boiler);
+                }
+            }
+        }
+        assert!(
+            boiler > 20,
+            "the corpora have boilerplate hits, got {boiler}"
+        );
     }
 
     #[test]
