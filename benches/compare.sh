@@ -143,11 +143,19 @@ hf --runs "$RUNS" --export-json "$OUT/jsonl.json" \
     -n "rg --count-matches -i -F -f terms FILE.jsonl" "rg --count-matches -i -F -j $T -f $TERMS $JSONL > /dev/null"
 
 echo "== scaling: 1 vs 2 threads" >&2
+# `-j 1` is one tagging thread; the report is written on another, so unpinned it can
+# use a second core. Pinned to one core (taskset), it is the one-core baseline.
+pinned=()
+if command -v taskset >/dev/null; then
+    pinned=(-n "folder -j 1, one core" "taskset -c 0 $ROLETAG scan $DIR --format jsonl -j 1 > /dev/null"
+        -n "jsonl -j 1, one core" "taskset -c 0 $ROLETAG scan $JSONL --format jsonl -j 1 > /dev/null")
+fi
 hf --runs "$RUNS" --export-json "$OUT/threads.json" \
     -n "folder -j 1" "$ROLETAG scan $DIR --format jsonl -j 1 > /dev/null" \
     -n "folder -j 2" "$ROLETAG scan $DIR --format jsonl -j 2 > /dev/null" \
     -n "jsonl -j 1" "$ROLETAG scan $JSONL --format jsonl -j 1 > /dev/null" \
-    -n "jsonl -j 2" "$ROLETAG scan $JSONL --format jsonl -j 2 > /dev/null"
+    -n "jsonl -j 2" "$ROLETAG scan $JSONL --format jsonl -j 2 > /dev/null" \
+    "${pinned[@]}"
 
 echo "== latency: roletag tag FILE (no shell)" >&2
 ONE=$(printf '%s/0000/0000000.txt' "$DIR")
