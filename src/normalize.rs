@@ -178,13 +178,7 @@ fn normalize_impl<const MAP: bool>(
         let b = bytes[i];
         if b < 0x80 && ASCII_CLASS[usize::from(b)] & SEP == 0 {
             // A run of ASCII that is not a separator: copied at once, then lower-cased.
-            if pending_space {
-                out.push(b' ');
-                if MAP {
-                    origin.push(space_from);
-                }
-                pending_space = false;
-            }
+            flush_space::<MAP>(&mut pending_space, space_from, out, origin);
             at_start = false;
             while i < bytes.len() && bytes[i] < 0x80 {
                 let class = ASCII_CLASS[usize::from(bytes[i])];
@@ -228,13 +222,7 @@ fn normalize_impl<const MAP: bool>(
             in_word = false;
             continue;
         }
-        if pending_space {
-            out.push(b' ');
-            if MAP {
-                origin.push(space_from);
-            }
-            pending_space = false;
-        }
+        flush_space::<MAP>(&mut pending_space, space_from, out, origin);
         at_start = false;
         let word = push_lower(c, out);
         if MAP {
@@ -246,6 +234,24 @@ fn normalize_impl<const MAP: bool>(
         in_word = word;
     }
     words
+}
+
+/// Writes the space a run of separators folded into, if one is pending; with `MAP`,
+/// it maps to the run's first separator at `space_from`.
+#[inline]
+fn flush_space<const MAP: bool>(
+    pending: &mut bool,
+    space_from: usize,
+    out: &mut Vec<u8>,
+    origin: &mut Vec<usize>,
+) {
+    if *pending {
+        out.push(b' ');
+        if MAP {
+            origin.push(space_from);
+        }
+        *pending = false;
+    }
 }
 
 /// Pushes `c` lower-cased (typographic apostrophes and quotes folded to ASCII);

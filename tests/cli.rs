@@ -25,15 +25,20 @@ fn run(args: &[&str]) -> Output {
     roletag().args(args).output().expect("run roletag")
 }
 
-/// Runs roletag with `input` on its standard input.
-fn run_with_stdin(args: &[&str], input: &str) -> Output {
-    let mut child = roletag()
+/// Starts roletag with its standard input, output and error piped.
+fn spawn_piped(args: &[&str]) -> std::process::Child {
+    roletag()
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+/// Runs roletag with `input` on its standard input.
+fn run_with_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = spawn_piped(args);
     child
         .stdin
         .take()
@@ -559,13 +564,7 @@ fn scan_stdin_streams_jsonl() {
 #[test]
 fn scan_stdin_writes_each_result_before_the_input_ends() {
     use std::io::BufRead;
-    let mut child = roletag()
-        .args(["--lexicon", MINI, "scan", "-", "--format", "jsonl", "-q"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_piped(&["--lexicon", MINI, "scan", "-", "--format", "jsonl", "-q"]);
     let mut stdin = child.stdin.take().unwrap();
     let (tx, rx) = std::sync::mpsc::channel();
     let stdout = child.stdout.take().unwrap();
@@ -3323,22 +3322,16 @@ fn scan_tags_a_1gib_single_line_on_its_first_bytes() {
 #[cfg(target_os = "linux")]
 #[test]
 fn scan_stdin_skips_a_1gib_jsonl_line_in_flat_memory() {
-    let mut child = roletag()
-        .args([
-            "--lexicon",
-            MINI,
-            "scan",
-            "-",
-            "--format",
-            "jsonl",
-            "--max-bytes",
-            "65536",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_piped(&[
+        "--lexicon",
+        MINI,
+        "scan",
+        "-",
+        "--format",
+        "jsonl",
+        "--max-bytes",
+        "65536",
+    ]);
     let pid = child.id();
     let mut stdin = child.stdin.take().unwrap();
     let good = format!(
@@ -3389,22 +3382,16 @@ fn scan_stdin_skips_a_1gib_jsonl_line_in_flat_memory() {
 /// tagged on its first bytes, and the writer sees the pipe close early.
 #[test]
 fn tag_stdin_reads_at_most_max_bytes() {
-    let mut child = roletag()
-        .args([
-            "--lexicon",
-            MINI,
-            "tag",
-            "-",
-            "--format",
-            "json",
-            "--max-bytes",
-            "4096",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_piped(&[
+        "--lexicon",
+        MINI,
+        "tag",
+        "-",
+        "--format",
+        "json",
+        "--max-bytes",
+        "4096",
+    ]);
     let mut stdin = child.stdin.take().unwrap();
     let writer = std::thread::spawn(move || {
         let block = format!("{} ", CIO_POSTING.replace('\n', " ")).repeat(8000);
@@ -3460,22 +3447,16 @@ fn ctrl_c_during_output_file_leaves_no_report() {
     for close_stdin in [false, true] {
         let out_dir = Dir::new();
         let report = out_dir.write("report.jsonl", "the previous report\n");
-        let mut child = roletag()
-            .args([
-                "--lexicon",
-                MINI,
-                "scan",
-                "-",
-                "--format",
-                "jsonl",
-                "-o",
-                report.to_str().unwrap(),
-            ])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_piped(&[
+            "--lexicon",
+            MINI,
+            "scan",
+            "-",
+            "--format",
+            "jsonl",
+            "-o",
+            report.to_str().unwrap(),
+        ]);
         let mut stdin = child.stdin.take().unwrap();
         let line = format!("{{\"text\": \"{}\"}}\n", CIO_POSTING.replace('\n', " "));
         stdin.write_all(line.repeat(100).as_bytes()).unwrap();
