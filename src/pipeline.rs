@@ -670,6 +670,17 @@ mod tests {
         Engine::new(Lexicon::embedded().unwrap(), Thresholds::default()).unwrap()
     }
 
+    /// A JSON Lines report into memory.
+    fn jsonl_reporter(e: &Engine) -> JsonLines<'_, Vec<u8>> {
+        let cx = Context {
+            lexicon: e.lexicon(),
+            thresholds: e.thresholds(),
+            color: false,
+            top: 5,
+        };
+        JsonLines::new(Vec::new(), cx)
+    }
+
     #[test]
     fn explain_tags_exactly_like_tag_text_and_locates_every_hit() {
         for mask_titles in [false, true] {
@@ -811,13 +822,7 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         std::fs::write(d.path().join("a.txt"), "erp").unwrap();
         let e = engine();
-        let cx = Context {
-            lexicon: e.lexicon(),
-            thresholds: e.thresholds(),
-            color: false,
-            top: 5,
-        };
-        let mut rep = JsonLines::new(Vec::new(), cx);
+        let mut rep = jsonl_reporter(&e);
         let cancel = AtomicBool::new(true);
         let roots = [d.path().to_path_buf()];
         let got = scan(&e, &roots, &ScanOptions::default(), &mut rep, &cancel);
@@ -871,13 +876,7 @@ mod tests {
         assert!(started.elapsed() < Duration::from_secs(5));
         drop(tx);
         let e = engine();
-        let cx = Context {
-            lexicon: e.lexicon(),
-            thresholds: e.thresholds(),
-            color: false,
-            top: 5,
-        };
-        let mut rep = JsonLines::new(Vec::new(), cx);
+        let mut rep = jsonl_reporter(&e);
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
             .build()

@@ -574,6 +574,17 @@ mod tests {
         out
     }
 
+    /// Every item `read` yields for `input` under a `max` byte cap, JSON lines unparsed.
+    fn raw_items(input: &[u8], format: RecordFormat, max: u64) -> Vec<Item> {
+        let mut got = Vec::new();
+        read(input, format, &FieldOptions::default(), max, |i| {
+            got.push(i);
+            true
+        })
+        .unwrap();
+        got
+    }
+
     fn text(i: &Item) -> &str {
         match i {
             Item::Posting(p) => &p.text,
@@ -704,18 +715,7 @@ mod tests {
              6,\"never closed {long}\n7,lost in the open quote\n",
             "y".repeat(99)
         );
-        let mut got = Vec::new();
-        read(
-            input.as_bytes(),
-            RecordFormat::Csv,
-            &FieldOptions::default(),
-            100,
-            |i| {
-                got.push(i);
-                true
-            },
-        )
-        .unwrap();
+        let got = raw_items(input.as_bytes(), RecordFormat::Csv, 100);
         assert_eq!(got.len(), 6, "{got:?}");
         assert_eq!(text(&got[0]), "Run the ERP");
         assert_eq!(
@@ -744,18 +744,7 @@ mod tests {
     }
 
     fn read_items_capped(input: &str, max: u64) -> Vec<Item> {
-        let mut got = Vec::new();
-        read(
-            input.as_bytes(),
-            RecordFormat::Csv,
-            &FieldOptions::default(),
-            max,
-            |i| {
-                got.push(i);
-                true
-            },
-        )
-        .unwrap();
+        let got = raw_items(input.as_bytes(), RecordFormat::Csv, max);
         got
     }
 
@@ -813,18 +802,7 @@ mod tests {
             "{{\"text\": \"{}\"}}\n{{\"text\": \"ok\"}}\n",
             "x".repeat(5000)
         );
-        let mut got = Vec::new();
-        read(
-            long.as_bytes(),
-            RecordFormat::JsonLines,
-            &FieldOptions::default(),
-            100,
-            |i| {
-                got.push(i);
-                true
-            },
-        )
-        .unwrap();
+        let got = raw_items(long.as_bytes(), RecordFormat::JsonLines, 100);
         assert_eq!(got.len(), 2);
         assert!(error(&got[0]).contains("longer than --max-bytes (100)"));
         assert!(matches!(&got[1], Item::Line { at, .. } if at.index == 1 && at.line == 2));
@@ -842,18 +820,7 @@ mod tests {
             (b"0123456789", 10, false),
             (b"0123456789", 9, true),
         ] {
-            let mut got = Vec::new();
-            read(
-                input,
-                RecordFormat::JsonLines,
-                &FieldOptions::default(),
-                max,
-                |i| {
-                    got.push(i);
-                    true
-                },
-            )
-            .unwrap();
+            let got = raw_items(input, RecordFormat::JsonLines, max);
             assert_eq!(got.len(), 1, "{input:?} at {max}");
             let capped = matches!(&got[0], Item::Failed { message, .. } if message.contains("longer than --max-bytes"));
             assert_eq!(capped, over, "{input:?} at {max}: {got:?}");

@@ -27,9 +27,14 @@ fn run(args: &[&str]) -> Output {
 
 /// Starts roletag with its standard input, output and error piped.
 fn spawn_piped(args: &[&str]) -> std::process::Child {
+    spawn_with(args, Stdio::piped())
+}
+
+/// Starts roletag with `stdin`, its output and error piped.
+fn spawn_with(args: &[&str], stdin: Stdio) -> std::process::Child {
     roletag()
         .args(args)
-        .stdin(Stdio::piped())
+        .stdin(stdin)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -3098,13 +3103,7 @@ fn output_within(mut child: std::process::Child, limit: std::time::Duration) -> 
 const LIMIT: std::time::Duration = std::time::Duration::from_secs(60);
 
 fn spawn(args: &[&str]) -> std::process::Child {
-    roletag()
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap()
+    spawn_with(args, Stdio::null())
 }
 
 /// Peak resident memory of a running process in KiB (`VmHWM`), where /proc has it.
