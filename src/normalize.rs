@@ -37,6 +37,15 @@ impl NormText {
         self.breaks.partition_point(|&b| b <= at)
     }
 
+    /// The normalised offset where raw line `line` (0-based) starts: every offset
+    /// `at` with `line_of(at) == line` is at least this.
+    pub fn line_start(&self, line: usize) -> usize {
+        line.checked_sub(1)
+            .and_then(|k| self.breaks.get(k))
+            .copied()
+            .unwrap_or(0)
+    }
+
     /// The normalised text.
     pub fn as_str(&self) -> &str {
         &self.text

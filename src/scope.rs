@@ -335,33 +335,46 @@ fn is_boiler_heading(lower: &str) -> bool {
 
 /// True when a negator stands within the window before `hit` in its clause and
 /// raw line, or a negating phrase follows it in its clause.
+///
+/// Both sides are short byte scans from the hit: back over at most
+/// [`NEGATION_WINDOW`] space-separated words, stopping at a clause delimiter or
+/// the start of the raw line; forward over the first five words, stopping at a
+/// delimiter. The delimiters and the space are ASCII, so the words are `&str`s.
 fn is_negated(text: &str, norm: &NormText, hit: &Hit) -> bool {
-    let line = norm.line_of(hit.start);
-    let before = &text[..hit.start];
-    // The delimiters are ASCII, so a byte search finds the same offsets as a char search.
-    let clause_start = before
-        .bytes()
-        .rposition(is_clause_delimiter)
-        .map_or(0, |i| i + 1);
-    let words = words_rev(before, clause_start)
-        .take_while(|&(i, _)| norm.line_of(i) == line)
-        .take(NEGATION_WINDOW);
-    for (_, w) in words {
-        if NEGATORS.contains(&w) {
+    let bytes = text.as_bytes();
+    let line_start = norm.line_start(norm.line_of(hit.start));
+    let mut i = hit.start;
+    let mut seen = 0;
+    while seen < NEGATION_WINDOW {
+        while i > 0 && bytes[i - 1] == b' ' {
+            i -= 1;
+        }
+        let end = i;
+        while i > 0 && bytes[i - 1] != b' ' && !is_clause_delimiter(bytes[i - 1]) {
+            i -= 1;
+        }
+        if i == end || i < line_start {
+            break; // the clause or the line begins here
+        }
+        if NEGATORS.contains(&&text[i..end]) {
             return true;
         }
+        seen += 1;
     }
-    let after = &text[hit.end..];
-    let clause_end = after
-        .bytes()
-        .position(is_clause_delimiter)
-        .unwrap_or(after.len());
-    // Normalised text has single spaces, so the first five words are a slice.
-    let clause = after[..clause_end].trim_start();
-    let head = clause
-        .match_indices(' ')
-        .nth(4)
-        .map_or(clause, |(i, _)| &clause[..i]);
+    let after = &bytes[hit.end..];
+    let from = after.iter().position(|&b| b != b' ').unwrap_or(after.len());
+    let mut spaces = 0;
+    let mut to = from;
+    while to < after.len() && !is_clause_delimiter(after[to]) {
+        if after[to] == b' ' {
+            spaces += 1;
+            if spaces == 5 {
+                break;
+            }
+        }
+        to += 1;
+    }
+    let head = &text[hit.end + from..hit.end + to];
     // Every phrase contains "not": one search rules most clauses out.
     head.contains("not") && AFTER_NEGATORS.iter().any(|p| head.contains(p))
 }
@@ -369,16 +382,6 @@ fn is_negated(text: &str, norm: &NormText, hit: &Hit) -> bool {
 /// Punctuation that ends a clause for the negation window.
 fn is_clause_delimiter(b: u8) -> bool {
     matches!(b, b'.' | b';' | b':' | b'!' | b'?' | b'(' | b')' | b',')
-}
-
-/// The words of `s[from..]` from the last to the first, with their start offsets.
-fn words_rev(s: &str, from: usize) -> impl Iterator<Item = (usize, &str)> {
-    let mut end = s.len();
-    s[from..].rsplit(' ').filter_map(move |w| {
-        let start = end - w.len();
-        end = start.saturating_sub(1);
-        (!w.is_empty()).then_some((start, w))
-    })
 }
 
 #[cfg(test)]
@@ -410,6 +413,91 @@ mod tests {
     }
 
     use Status::*;
+
+    /// The negation check before it became two bounded byte scans, kept as the oracle.
+    fn is_negated_reference(text: &str, norm: &NormText, hit: &Hit) -> bool {
+        let line = norm.line_of(hit.start);
+        let before = &text[..hit.start];
+        // The delimiters are ASCII, so a byte search finds the same offsets as a char search.
+        let clause_start = before
+            .bytes()
+            .rposition(is_clause_delimiter)
+            .map_or(0, |i| i + 1);
+        let words = words_rev(before, clause_start)
+            .take_while(|&(i, _)| norm.line_of(i) == line)
+            .take(NEGATION_WINDOW);
+        for (_, w) in words {
+            if NEGATORS.contains(&w) {
+                return true;
+            }
+        }
+        let after = &text[hit.end..];
+        let clause_end = after
+            .bytes()
+            .position(is_clause_delimiter)
+            .unwrap_or(after.len());
+        // Normalised text has single spaces, so the first five words are a slice.
+        let clause = after[..clause_end].trim_start();
+        let head = clause
+            .match_indices(' ')
+            .nth(4)
+            .map_or(clause, |(i, _)| &clause[..i]);
+        // Every phrase contains "not": one search rules most clauses out.
+        head.contains("not") && AFTER_NEGATORS.iter().any(|p| head.contains(p))
+    }
+
+    /// The words of `s[from..]` from the last to the first, with their start offsets.
+    fn words_rev(s: &str, from: usize) -> impl Iterator<Item = (usize, &str)> {
+        let mut end = s.len();
+        s[from..].rsplit(' ').filter_map(move |w| {
+            let start = end - w.len();
+            end = start.saturating_sub(1);
+            (!w.is_empty()).then_some((start, w))
+        })
+    }
+
+    /// Words and the punctuation after them: mostly none, so that negators often
+    /// stand within the window, or just outside it.
+    fn negation_words(
+    ) -> impl proptest::strategy::Strategy<Value = Vec<(&'static str, &'static str)>> {
+        use proptest::prelude::*;
+        let word = proptest::sample::select(vec![
+            "no", "not", "nor", "can't", "without", "required", "needed", "part", "of", "is",
+            "erp", "it", "ops", "x", "y", "z",
+        ]);
+        let after = prop_oneof![
+            12 => Just(""),
+            1 => Just(","),
+            1 => Just("."),
+            1 => Just(" ("),
+            1 => Just("\n"),
+        ];
+        proptest::collection::vec((word, after), 0..20)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        #[test]
+        fn negation_scans_equal_the_reference(words in negation_words(), pick in 0usize..40, len in 1usize..12) {
+            let raw: String = words.iter().map(|(w, a)| format!("{w}{a} ")).collect();
+            let norm = NormText::new(&raw);
+            let text = norm.as_str();
+            // Hits start where words start, as real hits do.
+            let starts: Vec<usize> = (0..text.len())
+                .filter(|&i| i == 0 || text.as_bytes()[i - 1] == b' ')
+                .collect();
+            proptest::prop_assume!(!starts.is_empty());
+            let start = starts[pick % starts.len()];
+            let end = (start + len).min(text.len());
+            proptest::prop_assume!(start < end);
+            let hit = Hit { start, end, term: 0, status: Status::Counted };
+            proptest::prop_assert_eq!(
+                is_negated(text, &norm, &hit),
+                is_negated_reference(text, &norm, &hit),
+                "{:?} at {}..{}", text, start, end
+            );
+        }
+    }
 
     #[test]
     fn negation_table() {
