@@ -9,12 +9,13 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context as _};
 use clap::{Parser, Subcommand, ValueEnum};
-use roletag::diff::KeyBy;
 use roletag::input::{DocFormat, ReadOptions};
 use roletag::records::{FieldOptions, RecordFormat};
 use roletag::report::Format;
 use roletag::scope::ScopeOptions;
-use roletag::summarize::{GroupBy, SummaryOptions, TermOrder};
+use roletag::summarize::{GroupBy, SummaryOptions};
+
+use crate::cli_report::{parse_group_by, DiffArgs, DiffJob, SummarizeArgs, SummarizeJob};
 use roletag::walk::WalkOptions;
 use roletag::{EngineOptions, Lexicon, ScanOptions, Thresholds};
 
@@ -245,79 +246,6 @@ struct ScanArgs {
 }
 
 #[derive(Debug, clap::Args)]
-struct DiffArgs {
-    /// The report before the change (`-`: standard input).
-    #[arg(value_name = "OLD")]
-    old: PathBuf,
-    /// The report after the change (`-`: standard input).
-    #[arg(value_name = "NEW")]
-    new: PathBuf,
-    /// How postings are paired: `path` (path, record and id all equal) or `id`
-    /// (the id alone; postings without one are paired by path).
-    #[arg(long, value_enum, default_value_t = DiffKey::Path)]
-    key: DiffKey,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
-    format: DiffFormat,
-    /// Evidence terms shown per changed posting in the table format.
-    #[arg(long, default_value_t = 5, value_name = "N")]
-    top: usize,
-}
-
-#[derive(Debug, clap::Args)]
-struct SummarizeArgs {
-    /// Reports to summarize together (`-`: standard input).
-    #[arg(value_name = "REPORT", required = true)]
-    reports: Vec<PathBuf>,
-    /// Group postings by `folder`, `file`, `label`, `expected`, `none` (one group),
-    /// or `field:NAME` (the report's field NAME, else the field NAME of the
-    /// posting's source record, read from its `path`).
-    #[arg(long, value_name = "BY", default_value = "folder", value_parser = parse_group_by)]
-    by: GroupBy,
-    /// With `--by folder`: folders below the one all postings share that make a group.
-    #[arg(long, value_name = "N", default_value_t = 1)]
-    depth: usize,
-    /// Output format (`csv`: one row per group, then `(all)`).
-    #[arg(long, value_enum, default_value_t = SummaryFormat::Table)]
-    format: SummaryFormat,
-    /// Evidence terms listed per label.
-    #[arg(long, default_value_t = 10, value_name = "N")]
-    top: usize,
-    /// How the table ranks a label's terms: by total `contribution` or by `postings`.
-    #[arg(long, value_enum, default_value_t = TermRank::Contribution)]
-    terms_by: TermRank,
-}
-
-fn parse_group_by(s: &str) -> Result<GroupBy, String> {
-    s.parse()
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum DiffKey {
-    Path,
-    Id,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub(crate) enum DiffFormat {
-    Table,
-    Json,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub(crate) enum SummaryFormat {
-    Table,
-    Json,
-    Csv,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-enum TermRank {
-    Contribution,
-    Postings,
-}
-
-#[derive(Debug, clap::Args)]
 struct EvalArgs {
     /// Labelled postings: a folder with one subfolder per label (`cio-like`,
     /// `cto-like`, `blended`, `none`), or JSON/JSONL/CSV files with `--label-field`.
@@ -476,22 +404,6 @@ pub(crate) struct ScanJob {
     pub(crate) summary: Option<SummaryOptions>,
 }
 
-pub(crate) struct DiffJob {
-    pub(crate) old: PathBuf,
-    pub(crate) new: PathBuf,
-    pub(crate) key: KeyBy,
-    pub(crate) format: DiffFormat,
-    pub(crate) top: usize,
-}
-
-pub(crate) struct SummarizeJob {
-    pub(crate) reports: Vec<PathBuf>,
-    pub(crate) options: SummaryOptions,
-    pub(crate) format: SummaryFormat,
-    pub(crate) top: usize,
-    pub(crate) order: TermOrder,
-}
-
 impl Args {
     /// Loads the lexicon and resolves every default.
     pub(crate) fn into_config(self) -> anyhow::Result<Config> {
@@ -610,39 +522,8 @@ impl Command {
                     format: a.format,
                 }
             }
-            Command::Diff(a) => {
-                if a.old.as_os_str() == "-" && a.new.as_os_str() == "-" {
-                    bail!("only one of OLD and NEW can be standard input");
-                }
-                Job::Diff(DiffJob {
-                    old: a.old,
-                    new: a.new,
-                    key: match a.key {
-                        DiffKey::Path => KeyBy::Path,
-                        DiffKey::Id => KeyBy::Id,
-                    },
-                    format: a.format,
-                    top: a.top,
-                })
-            }
-            Command::Summarize(a) => {
-                if a.reports.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
-                    bail!("standard input (`-`) can be read only once");
-                }
-                Job::Summarize(SummarizeJob {
-                    reports: a.reports,
-                    options: SummaryOptions {
-                        by: a.by,
-                        depth: a.depth,
-                    },
-                    format: a.format,
-                    top: a.top,
-                    order: match a.terms_by {
-                        TermRank::Contribution => TermOrder::Contribution,
-                        TermRank::Postings => TermOrder::Postings,
-                    },
-                })
-            }
+            Command::Diff(a) => Job::Diff(a.into_job()?),
+            Command::Summarize(a) => Job::Summarize(a.into_job()?),
             Command::Lexicon { action } => match action.unwrap_or(LexiconAction::Show) {
                 LexiconAction::Show => Job::LexiconShow,
                 LexiconAction::Check {

@@ -5,6 +5,7 @@
 //! 2 usage, path or lexicon errors (clap's usage errors are 2 as well).
 
 mod cli;
+mod cli_report;
 mod run;
 mod run_eval;
 mod run_explain;

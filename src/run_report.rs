@@ -19,7 +19,7 @@ use roletag::report_file::{read_report, ReadIssue, ReportPosting};
 use roletag::summarize::{Breakdown, GroupBy, SourceFields, Summarizer, TermOrder};
 use roletag::{Lexicon, Record};
 
-use crate::cli::{DiffFormat, DiffJob, SummarizeJob, SummaryFormat};
+use crate::cli_report::{DiffFormat, DiffJob, SummarizeJob, SummaryFormat};
 use crate::run::{FATAL, OK, SOME_FAILED};
 
 /// Issues printed per report before only counting them.
