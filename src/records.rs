@@ -202,7 +202,12 @@ fn read_lines(
 }
 
 /// Reads one line into `buf` keeping at most `max` bytes; returns (bytes consumed, overflowed).
-fn read_line_capped(r: &mut impl BufRead, buf: &mut Vec<u8>, max: u64) -> io::Result<(u64, bool)> {
+/// An overflowing line is consumed to its end but not kept (`buf` is left empty).
+pub(crate) fn read_line_capped(
+    r: &mut impl BufRead,
+    buf: &mut Vec<u8>,
+    max: u64,
+) -> io::Result<(u64, bool)> {
     let (mut consumed, mut overflow) = (0u64, false);
     loop {
         let chunk = match r.fill_buf() {

@@ -18,6 +18,7 @@ use serde_json::Value;
 
 use crate::label::Label;
 use crate::lexicon::{Lexicon, Pole};
+use crate::records::read_line_capped;
 use crate::report::{round4, Outcome, Record};
 use crate::score::PoleWeights;
 
@@ -137,23 +138,41 @@ impl fmt::Display for ReadIssue {
 /// # Errors
 /// Only an I/O error of the reader; bad postings are [`ReadIssue`]s.
 pub fn read_report(
+    reader: impl BufRead,
+    field: Option<&str>,
+    sink: impl FnMut(Result<ReportPosting, ReadIssue>),
+) -> io::Result<()> {
+    read_report_capped(reader, field, MAX_LINE, sink)
+}
+
+/// The longest JSON Lines report line read; a longer one is an issue, never held
+/// in memory. A posting's line is a few KB; one with every hit of a huge posting
+/// as evidence stays far below this.
+pub const MAX_LINE: u64 = 64 << 20;
+
+/// [`read_report`] with a line cap of `max` bytes.
+fn read_report_capped(
     mut reader: impl BufRead,
     field: Option<&str>,
+    max: u64,
     mut sink: impl FnMut(Result<ReportPosting, ReadIssue>),
 ) -> io::Result<()> {
     let mut line = Vec::new();
     let mut number = 0u64;
+    let mut overflow;
     loop {
         line.clear();
-        if reader.read_until(b'\n', &mut line)? == 0 {
+        let (read, over) = read_line_capped(&mut reader, &mut line, max)?;
+        if read == 0 {
             return Ok(());
         }
         number += 1;
-        if !line.trim_ascii().is_empty() {
+        overflow = over;
+        if over || !line.trim_ascii().is_empty() {
             break;
         }
     }
-    if opens_document(&line) {
+    if !overflow && opens_document(&line) {
         let skipped = "\n".repeat(number as usize - 1);
         let chained = io::Cursor::new(skipped.into_bytes())
             .chain(io::Cursor::new(std::mem::take(&mut line)))
@@ -161,17 +180,20 @@ pub fn read_report(
         return read_document(chained, field, &mut sink);
     }
     loop {
-        if !line.trim_ascii().is_empty() {
-            sink(parse_line(&line, field).map_err(|message| ReadIssue {
-                at: Location::Line(number),
-                message,
-            }));
+        let at = Location::Line(number);
+        if overflow {
+            let message = format!("line longer than {max} bytes; skipped");
+            sink(Err(ReadIssue { at, message }));
+        } else if !line.trim_ascii().is_empty() {
+            sink(parse_line(&line, field).map_err(|message| ReadIssue { at, message }));
         }
         line.clear();
-        if reader.read_until(b'\n', &mut line)? == 0 {
+        let (read, over) = read_line_capped(&mut reader, &mut line, max)?;
+        if read == 0 {
             return Ok(());
         }
         number += 1;
+        overflow = over;
     }
 }
 
@@ -590,6 +612,26 @@ mod tests {
                 skipped: true
             }
         );
+    }
+
+    /// A line over the cap is one issue, not read into memory, and the lines after
+    /// it still read; a first line over the cap is not taken for a document.
+    #[test]
+    fn overlong_lines_are_issues_and_the_rest_reads() {
+        let good = r#"{"path":"a.txt","error":"empty posting: no text to tag"}"#;
+        for first in [
+            format!("{{\"path\":\"{}\"}}", "x".repeat(500)),
+            format!("[{}", " ".repeat(500)),
+        ] {
+            let text = format!("{first}\n{good}\n");
+            let mut got = Vec::new();
+            read_report_capped(text.as_bytes(), None, 200, |r| got.push(r)).unwrap();
+            assert_eq!(got.len(), 2, "{got:?}");
+            let issue = got[0].as_ref().unwrap_err();
+            assert_eq!(issue.at, Location::Line(1));
+            assert_eq!(issue.message, "line longer than 200 bytes; skipped");
+            assert_eq!(got[1].as_ref().unwrap().path, "a.txt");
+        }
     }
 
     #[test]
