@@ -159,41 +159,32 @@ fn read_report_capped(
 ) -> io::Result<()> {
     let mut line = Vec::new();
     let mut number = 0u64;
-    let mut overflow;
+    let mut first = true;
     loop {
         line.clear();
-        let (read, over) = read_line_capped(&mut reader, &mut line, max)?;
+        let (read, overflow) = read_line_capped(&mut reader, &mut line, max)?;
         if read == 0 {
             return Ok(());
         }
         number += 1;
-        overflow = over;
-        if over || !line.trim_ascii().is_empty() {
-            break;
+        if !overflow && line.trim_ascii().is_empty() {
+            continue;
         }
-    }
-    if !overflow && opens_document(&line) {
-        let skipped = "\n".repeat(number as usize - 1);
-        let chained = io::Cursor::new(skipped.into_bytes())
-            .chain(io::Cursor::new(std::mem::take(&mut line)))
-            .chain(reader);
-        return read_document(chained, field, &mut sink);
-    }
-    loop {
+        // The first non-blank line says whether this is a JSON document.
+        if std::mem::take(&mut first) && !overflow && opens_document(&line) {
+            let skipped = "\n".repeat(number as usize - 1);
+            let chained = io::Cursor::new(skipped.into_bytes())
+                .chain(io::Cursor::new(std::mem::take(&mut line)))
+                .chain(reader);
+            return read_document(chained, field, &mut sink);
+        }
         let at = Location::Line(number);
         if overflow {
             let message = format!("line longer than {max} bytes; skipped");
             sink(Err(ReadIssue { at, message }));
-        } else if !line.trim_ascii().is_empty() {
+        } else {
             sink(parse_line(&line, field).map_err(|message| ReadIssue { at, message }));
         }
-        line.clear();
-        let (read, over) = read_line_capped(&mut reader, &mut line, max)?;
-        if read == 0 {
-            return Ok(());
-        }
-        number += 1;
-        overflow = over;
     }
 }
 
