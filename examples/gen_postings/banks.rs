@@ -656,3 +656,71 @@ pub(crate) const BOSSES: &[&str] = &[
     "managing director",
     "head of the department",
 ];
+
+/// Sentences about the particulars of a job, filled with the vocabulary's
+/// words (`{w}`, `{topic}`) and invented names (`{name}`): the trade's jargon,
+/// clients, sites and tools that make every real posting's words its own.
+/// Written to hold no term of the default lexicon, so they change a posting's
+/// length and variety, not its label.
+pub(crate) const DETAILS: &[&str] = &[
+    "Day to day you will handle {w} and {w} for the {name} account.",
+    "Most of the work is {topic} {w}, with some {w} {w} when the season asks for it.",
+    "Familiarity with {w} {w} or {w} {w} helps.",
+    "You will look after {w} at our {name} site and the {w} yard next door.",
+    "The {topic} group meets on Thursdays to go through {w}, {w} and anything left over.",
+    "Knowledge of {topic} {w} is useful but not required.",
+    "We use {name} for {w} and {name} for {w}, and you will learn both in your first weeks.",
+    "Expect to spend time on {w} {w}, {w} reviews and the occasional {w} visit.",
+    "Past hires came from {w}, {w} or {topic} backgrounds.",
+    "People at {name} and {name} value {w} above all, followed closely by {w}.",
+    "You will keep the {topic} {w} log and the {w} register up to date.",
+    "Our office sits between the {name} {w} and the {name} station.",
+    "You will take part in the {w} rota about one week in {n}.",
+    "This year the team is focused on {topic} {w} and a new {w} for the {name} region.",
+    "Bring examples of {w} or {w} you have worked on; a short portfolio is fine.",
+    "Certificates in {w} or {topic} are welcome, as is equivalent {w}.",
+    "You will train new starters in {w} and {w}.",
+    "The {name} programme pairs each new hire with a {w} mentor.",
+    "Handle incoming {w} requests from the {name} and {name} offices.",
+    "Prepare weekly {topic} summaries and the monthly {w} {w} pack.",
+    "Maintain the {w} checklist and sign off {w} before each {w} run.",
+    "Work with the {name} team on {w} {w} and {topic} questions.",
+    "Keep the {w} and {w} stock levels within agreed limits.",
+    "Run the quarterly {topic} {w} with colleagues from {name}.",
+    "Write clear {w} notes for the {w} handover.",
+    "Experience with {name} or a similar {w} tool.",
+    "A working knowledge of {topic}, {w} and {w}.",
+    "Comfort with {w} {w} in a fast-moving {topic} setting.",
+    "A qualification in {w} or {w}, or the equivalent experience.",
+    "Some travel to {name} and {name}, usually two days a month.",
+    "Tools you will meet here include {name}, {w}, {w} {w}, {w} and {w}.",
+    "Useful skills: {w}, {w}, {w}, {topic} {w} and {w} {w}.",
+    "Areas you will touch in the first year: {topic}, {w} {w}, {w}, {w} and {w}.",
+    "Our {topic} work covers {w}, {w}, {w} {w}, {w} and the odd {w} {w}.",
+    "You will join colleagues in {w}, {w}, {w} and {topic} {w}.",
+    "Helpful extras are {w} {w}, {w}, {name} and a feel for {w} {w}.",
+];
+
+/// Company-paragraph sentences with the vocabulary's words.
+pub(crate) const DETAIL_BLURB: &[&str] = &[
+    "Our best-known brands are {name}, {name} and {name}.",
+    "We started out making {topic} {w} and now also offer {w} and {w}.",
+    "Our {name} campus is home to the {topic} and {w} teams.",
+    "Last year we opened a {w} centre in {name} and a {w} hub near {name}.",
+    "People know us for {topic} {w}, though most of our work is {w}.",
+    "We partner with {name} on {w} and with {name} on {topic}.",
+];
+
+/// Endings added to list items: the particulars a real bullet trails off into.
+pub(crate) const ITEM_TAILS: &[&str] = &[
+    ", mostly for the {name} and {w} teams",
+    " (for example {w}, {w} or {w} {w})",
+    ", alongside {w} {w} and {topic}",
+    " across {w}, {w} and {w}",
+    ", including {topic} {w} and {w} {w}",
+    " for our {name}, {name} and {w} sites",
+    ", with help from {w} and {w} specialists",
+    " in line with {name} {w} rules",
+    " (think {w}, {w}, {topic})",
+    ", especially around {w} {w}",
+];

@@ -6,13 +6,16 @@
 //! Each posting is 2-6 KB: a title, a company section, a role summary,
 //! responsibilities, requirements, benefits and an equal-opportunity note,
 //! mostly generic posting language with CIO-like, CTO-like, blended or no
-//! technology vocabulary in varying doses. The folder gets one `.txt` per
+//! technology vocabulary in varying doses, and a long tail of invented words
+//! and names (`vocab.rs`) so that vocabulary grows with the corpus as real
+//! postings' does. The folder gets one `.txt` per
 //! posting, 1,000 to a subfolder; the JSONL file one `{"id","title","description"}`
 //! object a line, and `title + "\n\n" + description` is exactly the file's text.
 //! The output depends only on `--seed` and the index: the PRNG is splitmix64,
 //! written here, so no crate upgrade or platform changes a corpus.
 
 mod banks;
+mod vocab;
 
 use std::fs;
 use std::io::{self, BufWriter, Write};
@@ -189,6 +192,8 @@ struct Ctx {
     city: &'static str,
     title: String,
     product: &'static str,
+    /// Vocabulary words this posting keeps coming back to, as real ones do.
+    topics: Vec<String>,
 }
 
 /// Posting `index` of the corpus for `seed`: independent of every other posting.
@@ -222,6 +227,13 @@ fn posting(seed: u64, index: u64) -> Posting {
         city: rng.pick(CITIES),
         title,
         product: rng.pick(PRODUCTS),
+        topics: (0..4)
+            .map(|_| {
+                let mut w = String::new();
+                vocab::common(vocab::Zipf::get().rank(&mut rng), &mut w);
+                w
+            })
+            .collect(),
     };
     let mut description = body(&mut rng, &cx, profile, family);
     if rng.chance(20) {
@@ -254,6 +266,9 @@ struct Source {
     dose: usize,
     cio_share: usize,
     blended: bool,
+    /// Particulars ([`DETAILS`]) replace this percentage of generic lines.
+    details: Deck,
+    detail: usize,
 }
 
 impl Source {
@@ -277,12 +292,16 @@ impl Source {
             dose: 25 + rng.below(60),
             cio_share: 30 + rng.below(41),
             blended: profile == Profile::Blended,
+            details: Deck::new(DETAILS),
+            detail: 65 + rng.below(35),
         }
     }
 
     fn draw(&mut self, rng: &mut SplitMix64, what: Use) -> &'static str {
         let bank = if rng.chance(self.dose) {
             1 + usize::from(self.blended && !rng.chance(self.cio_share))
+        } else if rng.chance(self.detail) {
+            return self.details.draw(rng);
         } else {
             0
         };
@@ -303,7 +322,9 @@ fn body(rng: &mut SplitMix64, cx: &Ctx, profile: Profile, family: &Family) -> St
     let mut company = String::new();
     heading(&mut company, h[0], rng, cx);
     let k = 2 + rng.below(3);
-    let blurb = sample(rng, BLURB, k);
+    let mut blurb = sample(rng, BLURB, k);
+    let k = 1 + rng.below(2);
+    blurb.extend(sample(rng, DETAIL_BLURB, k));
     paragraph(&mut company, &blurb, rng, cx);
     if company_first {
         head.push_str(&company);
@@ -411,6 +432,7 @@ fn middle(
             }
             let s = source.draw(rng, Use::Prose);
             fill(&mut out, s, rng, cx);
+            tail(&mut out, 50, rng, cx);
             k += 1;
         }
         out.push_str("\n\n");
@@ -491,7 +513,23 @@ fn item(out: &mut String, bullet: &str, line: &str, rng: &mut SplitMix64, cx: &C
     {
         out[start..start + 1].make_ascii_uppercase();
     }
+    tail(out, 85, rng, cx);
     out.push('\n');
+}
+
+/// With `percent` chance, ends the line or sentence just written with one of
+/// [`ITEM_TAILS`], before its full stop if it has one.
+fn tail(out: &mut String, percent: usize, rng: &mut SplitMix64, cx: &Ctx) {
+    if rng.chance(percent) {
+        let had_stop = out.ends_with('.');
+        if had_stop {
+            out.pop();
+        }
+        fill(out, rng.pick(ITEM_TAILS), rng, cx);
+        if had_stop {
+            out.push('.');
+        }
+    }
 }
 
 /// Appends `template` with every `{slot}` replaced.
@@ -532,6 +570,15 @@ fn slot(out: &mut String, name: &str, rng: &mut SplitMix64, cx: &Ctx) {
         "pct" => number(rng, 3, 8),
         "year" => number(rng, 1950, 70),
         "year2" => number(rng, 2030, 11),
+        "w" => {
+            vocab::any(rng, out);
+            return;
+        }
+        "name" => {
+            vocab::name(rng, out);
+            return;
+        }
+        "topic" => cx.topics[rng.below(cx.topics.len())].clone(),
         other => format!("{{{other}}}"),
     };
     out.push_str(&text);
@@ -614,6 +661,40 @@ mod tests {
         assert_eq!(bytes, total);
         // A second run never mixes into an existing corpus.
         assert!(generate(&args).is_err());
+    }
+
+    #[test]
+    fn the_vocabulary_templates_hold_no_lexicon_term() {
+        use roletag::{Engine, Lexicon};
+        let lexicon = Lexicon::embedded().unwrap();
+        let thresholds = lexicon.thresholds;
+        let engine = Engine::new(lexicon, thresholds).unwrap();
+        let cx = Ctx {
+            company: "Zorblat Group".into(),
+            industry: "retail",
+            city: "Leeds",
+            title: "Planner".into(),
+            product: "app",
+            topics: vec!["zorblat".into()],
+        };
+        let mut rng = SplitMix64(1);
+        for template in DETAILS.iter().chain(DETAIL_BLURB).chain(ITEM_TAILS) {
+            // Invented words could spell a term by chance; plain ones cannot.
+            let mut text = String::new();
+            let mut rest = *template;
+            while let Some(open) = rest.find('{') {
+                text.push_str(&rest[..open]);
+                let close = open + rest[open..].find('}').unwrap();
+                match &rest[open + 1..close] {
+                    "w" | "name" | "topic" => text.push_str("zorblat"),
+                    other => slot(&mut text, other, &mut rng, &cx),
+                }
+                rest = &rest[close + 1..];
+            }
+            text.push_str(rest);
+            let spans = engine.explain_text(&text).spans;
+            assert!(spans.is_empty(), "{template:?} matches {spans:?}");
+        }
     }
 
     #[test]
