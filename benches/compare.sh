@@ -143,8 +143,8 @@ hf --runs "$RUNS" --export-json "$OUT/jsonl.json" \
     -n "rg --count-matches -i -F -f terms FILE.jsonl" "rg --count-matches -i -F -j $T -f $TERMS $JSONL > /dev/null"
 
 echo "== scaling: 1 vs 2 threads" >&2
-# `-j 1` is one tagging thread; the report is written on another, so unpinned it can
-# use a second core. Pinned to one core (taskset), it is the one-core baseline.
+# `-j 1` runs the whole scan on one thread; pinned to one core (taskset) as well, to
+# show that nothing else of the process runs on the other.
 pinned=()
 if command -v taskset >/dev/null; then
     pinned=(-n "folder -j 1, one core" "taskset -c 0 $ROLETAG scan $DIR --format jsonl -j 1 > /dev/null"

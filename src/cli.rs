@@ -216,7 +216,7 @@ struct ScanArgs {
     /// Write the report here (via a temporary file renamed at the end) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Worker threads [default: one per core].
+    /// Worker threads [default: one per core]; with 1, the scan uses no other thread.
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
     /// Include or exclude files by glob (`*.txt`, `!drafts/**`); repeatable.
@@ -257,7 +257,7 @@ struct EvalArgs {
     /// Also list every misclassified posting with its strongest evidence.
     #[arg(long)]
     misses: bool,
-    /// Worker threads [default: one per core].
+    /// Worker threads [default: one per core]; with 1, the scan uses no other thread.
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
     #[command(flatten)]
@@ -278,7 +278,7 @@ struct CalibrateArgs {
     /// Output format of the report.
     #[arg(long, value_enum, default_value_t = EvalFormat::Table)]
     format: EvalFormat,
-    /// Worker threads [default: one per core].
+    /// Worker threads [default: one per core]; with 1, the scan uses no other thread.
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
     #[command(flatten)]

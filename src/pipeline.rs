@@ -316,7 +316,8 @@ fn failed_record(path: String, e: &ReadError) -> Record {
 pub struct ScanOptions {
     /// How to walk the roots.
     pub walk: WalkOptions,
-    /// Worker threads (0: one per core).
+    /// Worker threads (0: one per core). With 1 the scan runs on the calling
+    /// thread alone, unless it reads standard input (which keeps a reader thread).
     pub threads: usize,
     /// Which fields of JSON/JSONL/CSV records hold the text, id and expected label.
     pub fields: FieldOptions,
@@ -415,6 +416,12 @@ pub fn scan(
     cancel: &AtomicBool,
 ) -> Result<ScanOutcome, ScanError> {
     walk::check_globs(&opts.walk.globs)?;
+    // One thread means one: no reader, writer or worker threads besides this
+    // one, as a user pinning one scan per core expects. Standard input keeps
+    // its reader thread, so Ctrl-C is noticed while a read is waiting.
+    if opts.threads == 1 && !roots.iter().any(|r| r.as_os_str() == "-") {
+        return scan_on_this_thread(engine, roots, opts, reporter, cancel);
+    }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(opts.threads)
         .build()
@@ -433,6 +440,42 @@ pub fn scan(
     drop(rx);
     let outcome = outcome?;
     producer.join().unwrap_or(Ok(()))?;
+    Ok(outcome)
+}
+
+/// [`scan`] with one thread: walks, tags and reports each job in turn, and
+/// flushes the reporter every [`CHUNK`] jobs, as the threaded scan does.
+fn scan_on_this_thread(
+    engine: &Engine,
+    roots: &[PathBuf],
+    opts: &ScanOptions,
+    reporter: &mut dyn Reporter,
+    cancel: &AtomicBool,
+) -> Result<ScanOutcome, ScanError> {
+    let mut outcome = ScanOutcome::default();
+    let mut scratch = Scratch::default();
+    let mut stopped = Ok(());
+    let mut unflushed = 0;
+    produce(roots, opts, |job| {
+        if cancel.load(Ordering::Relaxed) {
+            stopped = Err(ScanError::Interrupted);
+            return false;
+        }
+        let record = process_job(engine, opts, &job, &mut scratch);
+        let mut reported = report_one(&job, &record, &mut outcome, reporter);
+        unflushed += 1;
+        if reported.is_ok() && unflushed == CHUNK {
+            unflushed = 0;
+            reported = reporter.flush().map_err(ScanError::from);
+        }
+        stopped = reported;
+        stopped.is_ok()
+    })?;
+    stopped?;
+    if cancel.load(Ordering::Relaxed) {
+        return Err(ScanError::Interrupted);
+    }
+    reporter.flush()?;
     Ok(outcome)
 }
 
@@ -634,17 +677,28 @@ fn report_chunk(
         return Ok(());
     };
     for (job, r) in jobs.iter().zip(&records) {
-        outcome.missing_root |= matches!(
-            job,
-            Job::Error {
-                missing_root: true,
-                ..
-            }
-        );
-        outcome.summary.add(r);
-        reporter.record(r)?;
+        report_one(job, r, outcome, reporter)?;
     }
     reporter.flush()?;
+    Ok(())
+}
+
+/// Reports one tagged job and counts it in `outcome`.
+fn report_one(
+    job: &Job,
+    record: &Record,
+    outcome: &mut ScanOutcome,
+    reporter: &mut dyn Reporter,
+) -> Result<(), ScanError> {
+    outcome.missing_root |= matches!(
+        job,
+        Job::Error {
+            missing_root: true,
+            ..
+        }
+    );
+    outcome.summary.add(record);
+    reporter.record(record)?;
     Ok(())
 }
 

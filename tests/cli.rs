@@ -873,6 +873,23 @@ fn scan_is_byte_identical_across_thread_counts() {
         d.write(&format!("dir{}/p{i:04}.txt", i % 7), text);
     }
     d.write("dir3/empty.txt", "");
+    // Record files, with broken records among good ones: `-j 1` expands and
+    // tags them on one thread, more threads on a reader and a pool.
+    let cio = CIO_POSTING.replace('\n', " ");
+    let cto = CTO_POSTING.replace('\n', " ");
+    let mut jsonl = String::new();
+    for i in 0..1200 {
+        match i % 5 {
+            0 => jsonl.push_str("{broken\n"),
+            1 | 2 => jsonl.push_str(&format!("{{\"id\": {i}, \"text\": \"{cio}\"}}\n")),
+            _ => jsonl.push_str(&format!("{{\"id\": {i}, \"text\": \"{cto}\"}}\n")),
+        }
+    }
+    d.write("dir2/records.jsonl", &jsonl);
+    d.write(
+        "dir5/records.csv",
+        format!("id,description\nc1,\"{cio}\"\nc2,too,many\nc3,\"{cto}\"\n"),
+    );
     for format in ["jsonl", "json", "csv", "table"] {
         let outs: Vec<Vec<u8>> = ["1", "2", "4"]
             .iter()
