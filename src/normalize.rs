@@ -161,9 +161,9 @@ const ASCII_CLASS: [u8; 128] = {
 };
 
 /// The one normalisation loop, appending to `out` (whole UTF-8 characters only).
-/// Runs of ASCII other than separators are copied whole and lower-cased in place,
-/// words counted through [`ASCII_CLASS`]; separators and other characters go one
-/// character at a time.
+/// Runs of ASCII other than separators (but for single spaces between them) are
+/// copied whole and lower-cased in place, words counted through [`ASCII_CLASS`];
+/// other separators and characters go one character at a time.
 /// With `MAP`, `origin` gets one raw offset per output byte.
 #[inline]
 fn normalize_impl<const MAP: bool>(
@@ -192,6 +192,15 @@ fn normalize_impl<const MAP: bool>(
             while i < bytes.len() && bytes[i] < 0x80 {
                 let class = ASCII_CLASS[usize::from(bytes[i])];
                 if class & SEP != 0 {
+                    // One space between two non-separators is already its own
+                    // normal form: the run goes on through it.
+                    let next = bytes.get(i + 1).copied().unwrap_or(0x80);
+                    if bytes[i] == b' ' && next < 0x80 && ASCII_CLASS[usize::from(next)] & SEP == 0
+                    {
+                        in_word = false;
+                        i += 1;
+                        continue;
+                    }
                     break;
                 }
                 let word = class & WORD != 0;
