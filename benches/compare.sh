@@ -15,7 +15,8 @@
 #   4. benches/baseline.py terms DIR            (one Python `re` alternation, one process)
 #   5. roletag scan FILE.jsonl and rg --count-matches on FILE.jsonl (the same postings)
 # plus peak RSS (N postings, and 1M with MEM_1M=1), 1 vs 2 threads, and the latency of
-# `roletag tag FILE`. Prints a markdown table with the ratios and where every output is.
+# `roletag tag FILE`. Prints a markdown table with the ratios, the corpus's vocabulary
+# next to real postings' (scripts/corpus_stats.py), and where every output is.
 # Installs nothing. Take numbers for the README only from a quiet machine.
 #
 # Environment: N (100000), SEED (42), RUNS (5), T (threads, default nproc),
@@ -179,6 +180,10 @@ echo "== peak memory" >&2
     echo "$(rg --version | head -1), $(hyperfine --version), $(python3 --version)."
     echo
     python3 benches/compare_report.py "$OUT"
+    echo
+    echo "Vocabulary of the generated postings against real ones (scripts/corpus_stats.py):"
+    echo
+    python3 scripts/corpus_stats.py "$JSONL"
 } >"$OUT/summary.md"
 cat "$OUT/summary.md"
 echo >&2

@@ -40,8 +40,9 @@ def stats(docs):
                 counts500[w] = counts500.get(w, 0) + 1
         if n in MARKS:
             row[n] = len(seen)
-    row["once in 500"] = sum(1 for c in counts500.values() if c == 1)
-    row["bytes/posting"] = size // min(len(docs), MARKS[-1])
+    if len(docs) >= 500:
+        row["once in 500"] = sum(1 for c in counts500.values() if c == 1)
+    row["bytes/posting"] = size // max(1, min(len(docs), MARKS[-1]))
     return row
 
 
@@ -55,12 +56,13 @@ def main():
         rows.append(("real", stats(texts(real, True))))
     else:
         print(f"corpus_stats: {real} not found; showing the generated corpus only", file=sys.stderr)
-    keys = list(rows[0][1])
+    # Every column, "-" where a corpus is too small for it.
+    keys = list(MARKS) + ["once in 500", "bytes/posting"]
     print("| corpus | " + " | ".join(
         f"words in {k:,}" if isinstance(k, int) else k for k in keys) + " |")
     print("|---" * (len(keys) + 1) + "|")
     for name, row in rows:
-        print(f"| {name} | " + " | ".join(f"{row.get(k, 0):,}" for k in keys) + " |")
+        print(f"| {name} | " + " | ".join(f"{row[k]:,}" if k in row else "-" for k in keys) + " |")
 
 
 if __name__ == "__main__":
