@@ -25,7 +25,8 @@ mod render;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum KeyBy {
     /// `path`, `record` and `id` all equal (each when present): the same posting of
-    /// the same file. A record file edited between the runs shows as removed and added
+    /// the same file. Paths are compared without `.` components and repeated `/`
+    /// (`./a/b` is `a/b`). A record file edited between the runs shows as removed and added
     /// postings rather than as false label changes.
     #[default]
     Path,
@@ -73,12 +74,32 @@ impl Key {
                 id: Some(id.clone()),
             },
             _ => Key {
-                path: Some(p.path.clone()),
+                path: Some(path_key(&p.path)),
                 record: p.record,
                 id: p.id.clone(),
             },
         }
     }
+}
+
+/// `path` without `.` components and repeated `/`, so that `./jobs//a.txt` (a scan of
+/// `./jobs/`) and `jobs/a.txt` (a scan of `jobs`) pair. `..` is kept: resolving it
+/// would need the file system, and a symbolic link could make it wrong.
+fn path_key(path: &str) -> String {
+    let mut key = String::with_capacity(path.len());
+    if path.starts_with('/') {
+        key.push('/');
+    }
+    for part in path.split('/').filter(|c| !c.is_empty() && *c != ".") {
+        if !key.is_empty() && !key.ends_with('/') {
+            key.push('/');
+        }
+        key.push_str(part);
+    }
+    if key.is_empty() {
+        path.clone_into(&mut key);
+    }
+    key
 }
 
 /// A posting's state on one side of the diff: a label, or failed (skipped included).

@@ -199,6 +199,35 @@ fn keys_pair_by_path_record_and_id_or_by_id_alone() {
 }
 
 #[test]
+fn path_keys_ignore_dot_components_and_repeated_slashes() {
+    for (a, b) in [
+        ("./jobs/a.txt", "jobs/a.txt"),
+        ("jobs//a.txt", "jobs/./a.txt"),
+        ("/data/./jobs/a.txt", "/data/jobs/a.txt"),
+    ] {
+        assert_eq!(path_key(a), path_key(b), "{a} vs {b}");
+        let d = diff(
+            KeyBy::Path,
+            vec![tagged(a, Label::CioLike, -1.0, Vec::new())],
+            vec![tagged(b, Label::CtoLike, 1.0, Vec::new())],
+        );
+        assert_eq!((d.paired(), d.changes.len()), (1, 1), "{a} vs {b}");
+        // The report still shows each side's own path.
+        assert_eq!(d.changes[0].path, b);
+    }
+    for (a, b) in [
+        ("/jobs/a.txt", "jobs/a.txt"),
+        ("jobs/../a.txt", "a.txt"),
+        ("jobs/a.txt", "jobs/b.txt"),
+    ] {
+        assert_ne!(path_key(a), path_key(b), "{a} vs {b}");
+    }
+    assert_eq!(path_key("<stdin>"), "<stdin>");
+    assert_eq!(path_key("."), ".");
+    assert_eq!(path_key("/"), "/");
+}
+
+#[test]
 fn duplicate_keys_are_counted_and_left_out() {
     let p = || tagged("a", Label::CioLike, -1.0, Vec::new());
     let mut d = Differ::new(KeyBy::Path);
