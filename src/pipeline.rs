@@ -493,7 +493,7 @@ fn produce(
         && !expand_records(
             STDIN_NAME,
             io::stdin().lock(),
-            RecordFormat::JsonLines,
+            opts.record_format.unwrap_or(RecordFormat::JsonLines),
             Empty::IsFine,
             opts,
             &mut send,

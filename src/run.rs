@@ -113,9 +113,11 @@ fn tag(
     let (mut summary, mut missing) = (Summary::default(), false);
     let mut scratch = Scratch::default();
     for path in files {
+        let stdin = path.as_os_str() == "-";
         let records = opts.record_format.is_some()
-            || (RecordFormat::from_path(path).is_some() && !opts.document_format_forced);
-        if records && path.is_file() {
+            || (!stdin && RecordFormat::from_path(path).is_some() && !opts.document_format_forced);
+        // Standard input holds records only when `--input-format` says so.
+        if records && (path.is_file() || stdin) {
             // A record file holds many postings: tag each, in order.
             let never = AtomicBool::new(false);
             let roots = [path.clone()];
@@ -123,7 +125,7 @@ fn tag(
             summary.merge(&outcome.summary);
             continue;
         }
-        let record = if path.as_os_str() == "-" {
+        let record = if stdin {
             engine.tag_reader(STDIN_NAME, io::stdin().lock(), &mut scratch)
         } else {
             missing |= !path.exists();

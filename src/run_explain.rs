@@ -45,6 +45,10 @@ pub(crate) fn explain(config: &Config, job: &ExplainJob) -> anyhow::Result<u8> {
     let mut missing = false;
     for path in files {
         if path.as_os_str() == "-" {
+            if let Some(format) = job.scan.record_format {
+                x.records(STDIN_NAME, io::stdin().lock(), format)?;
+                continue;
+            }
             let mut buf = Vec::new();
             match input::read_from(io::stdin().lock(), &config.read, &mut buf) {
                 Ok(p) => x.show(STDIN_NAME, None, None, &p.text, &p.warnings)?,
@@ -63,7 +67,13 @@ pub(crate) fn explain(config: &Config, job: &ExplainJob) -> anyhow::Result<u8> {
                 .flatten()
         });
         match records {
-            Some(format) => x.records(path, format)?,
+            Some(format) => {
+                let name = path.display().to_string();
+                match File::open(path) {
+                    Ok(file) => x.records(&name, file, format)?,
+                    Err(e) => x.fail(&name, &e.to_string()),
+                }
+            }
             None => x.document(path)?,
         }
     }
@@ -92,15 +102,13 @@ impl<W: Write> Explainer<'_, W> {
         Ok(())
     }
 
-    fn records(&mut self, path: &Path, format: RecordFormat) -> anyhow::Result<()> {
-        let name = path.display().to_string();
-        let file = match File::open(path) {
-            Ok(f) => f,
-            Err(e) => {
-                self.fail(&name, &e.to_string());
-                return Ok(());
-            }
-        };
+    /// Explains the records of `file`, shown as `name`, that `--record`/`--id` select.
+    fn records(
+        &mut self,
+        name: &str,
+        file: impl io::Read,
+        format: RecordFormat,
+    ) -> anyhow::Result<()> {
         let fields = &self.job.scan.fields;
         let mut result = Ok(());
         let read = records::read(file, format, fields, self.job.scan.max_bytes, |item| {
@@ -120,7 +128,7 @@ impl<W: Write> Explainer<'_, W> {
             }
             match &item {
                 Item::Posting(p) => {
-                    result = self.show(&name, Some(at.index), id, &p.text, &[]);
+                    result = self.show(name, Some(at.index), id, &p.text, &[]);
                     result.is_ok()
                 }
                 Item::Failed { message, .. } => {
@@ -132,7 +140,7 @@ impl<W: Write> Explainer<'_, W> {
         });
         result?;
         if let Err(e) = read {
-            self.fail(&name, &e.to_string());
+            self.fail(name, &e.to_string());
         }
         Ok(())
     }

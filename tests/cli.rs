@@ -564,6 +564,62 @@ fn scan_stdin_streams_jsonl() {
     assert_eq!(lines[1].failed().record, Some(1));
 }
 
+/// `--input-format` says what standard input holds, for `scan`, `tag` and `explain`
+/// alike: CSV rows are records, not one JSON Lines failure each or one text posting.
+#[test]
+fn stdin_records_follow_input_format() {
+    let cio = CIO_POSTING.replace('\n', " ");
+    let cto = CTO_POSTING.replace('\n', " ");
+    let csv = format!("id,description\nc1,\"{cio}\"\nc2,\"{cto}\"\n");
+    for args in [
+        &["scan", "--input-format", "csv", "--format", "jsonl", "-"][..],
+        &["tag", "--input-format", "csv", "--format", "json", "-"][..],
+    ] {
+        let mut all = vec!["--lexicon", MINI];
+        all.extend_from_slice(args);
+        let o = run_with_stdin(&all, &csv);
+        assert_code(&o, 0);
+        let got: Vec<(Option<String>, String)> = jsonl(&o)
+            .iter()
+            .map(|l| (l.tagged().id.clone(), l.tagged().label.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (Some("c1".to_string()), "cio-like".to_string()),
+                (Some("c2".to_string()), "cto-like".to_string())
+            ],
+            "{args:?}"
+        );
+    }
+    let o = run_with_stdin(
+        &[
+            "--lexicon",
+            MINI,
+            "explain",
+            "--input-format",
+            "csv",
+            "--id",
+            "c2",
+            "--format",
+            "json",
+            "-",
+        ],
+        &csv,
+    );
+    assert_code(&o, 0);
+    let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(
+        (v["id"].as_str(), v["record"].as_u64()),
+        (Some("c2"), Some(1))
+    );
+    assert_eq!(v["label"], "cto-like");
+    // Without --input-format, `tag -` and `explain -` read one text posting.
+    let o = run_with_stdin(&["--lexicon", MINI, "tag", "--format", "json", "-"], &csv);
+    assert_code(&o, 0);
+    assert_eq!(jsonl(&o).len(), 1);
+}
+
 /// `scan -` is a streaming mapper: each record's result is written while the input is
 /// still open, before the next record arrives (read on a thread, with a deadline).
 #[test]
