@@ -558,6 +558,14 @@ impl ScanArgs {
             paths.retain(|p| p.as_os_str() != "." && p.as_os_str() != "-");
             paths.insert(0, PathBuf::from("-"));
         }
+        if let Some(InputFormat::Document(_)) = self.input.input_format {
+            if paths.iter().any(|p| p.as_os_str() == "-") {
+                bail!(
+                    "scan reads standard input as records (--input-format jsonl, json, csv \
+                     or tsv); to tag it as one document, use `roletag tag -`"
+                );
+            }
+        }
         let walk = WalkOptions {
             hidden: self.hidden,
             follow_links: self.follow,

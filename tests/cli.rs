@@ -618,6 +618,11 @@ fn stdin_records_follow_input_format() {
     let o = run_with_stdin(&["--lexicon", MINI, "tag", "--format", "json", "-"], &csv);
     assert_code(&o, 0);
     assert_eq!(jsonl(&o).len(), 1);
+    // `scan -` reads records only: a document format there is a usage error.
+    let o = run_with_stdin(&["scan", "--input-format", "text", "-"], &csv);
+    assert_code(&o, 2);
+    assert!(stderr(&o).contains("roletag tag -"), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
 }
 
 /// `scan -` is a streaming mapper: each record's result is written while the input is
