@@ -190,6 +190,16 @@ fn normalize_impl<const MAP: bool>(
             flush_space::<MAP>(&mut pending_space, space_from, out, origin);
             at_start = false;
             while i < bytes.len() && bytes[i] < 0x80 {
+                // Eight bytes at a time while they are plain (see `plain_chunk`).
+                if let Some(chunk) = bytes.get(i..i + 8) {
+                    let eight = u64::from_le_bytes(chunk.try_into().unwrap_or([0x80; 8]));
+                    if let Some((starts, last_is_word)) = plain_chunk(eight, in_word) {
+                        words += starts;
+                        in_word = last_is_word;
+                        i += 8;
+                        continue;
+                    }
+                }
                 let class = ASCII_CLASS[usize::from(bytes[i])];
                 if class & SEP != 0 {
                     // One space between two non-separators is already its own
@@ -252,6 +262,49 @@ fn normalize_impl<const MAP: bool>(
         in_word = word;
     }
     words
+}
+
+/// Bytes of a `u64`: one in each byte, and the high bit of each byte.
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// For eight bytes of 7-bit ASCII (little-endian in `x`): the high bit of each
+/// byte that lies in `lo..=hi` (no byte sum below reaches 0x100, so no carries).
+#[inline]
+fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
+    let at_least_lo = x + ONES * u64::from(0x80 - lo);
+    let above_hi = x + ONES * u64::from(0x7f - hi);
+    at_least_lo & !above_hi & HIGHS
+}
+
+/// The high bit of each byte of `x` (7-bit ASCII) that equals `c`.
+#[inline]
+fn equal_to(x: u64, c: u8) -> u64 {
+    let diff = x ^ (ONES * u64::from(c));
+    !(diff + ONES * 0x7f) & HIGHS
+}
+
+/// Eight bytes (little-endian in `x`) that the normalisation loop would copy
+/// unchanged but for case: ASCII, no control byte (a few are separators; the
+/// byte loop takes them all) or dash, spaces single and never last (so each is
+/// followed by a non-separator in the same eight). Then
+/// returns the words that start among them (`in_word`: the byte before was a
+/// word character) and whether the last is a word character; else `None`.
+#[inline]
+fn plain_chunk(x: u64, in_word: bool) -> Option<(usize, bool)> {
+    if x & HIGHS != 0 {
+        return None;
+    }
+    let control = !(x + ONES * 0x60) & HIGHS;
+    let spaces = equal_to(x, b' ');
+    let doubled = spaces & (spaces >> 8);
+    if control | equal_to(x, b'-') | doubled | (spaces & (0x80 << 56)) != 0 {
+        return None;
+    }
+    let word = in_range(x, b'0', b'9') | in_range(x | (ONES * 0x20), b'a', b'z');
+    let before = (word << 8) | if in_word { 0x80 } else { 0 };
+    let starts = (word & !before).count_ones() as usize;
+    Some((starts, word >> 63 != 0))
 }
 
 /// Writes the space a run of separators folded into, if one is pending; with `MAP`,
@@ -455,6 +508,52 @@ mod tests {
             proptest::prop_assert_eq!(n.as_str(), text.as_str());
             proptest::prop_assert_eq!(n.words(), words);
             proptest::prop_assert_eq!(&n.breaks, &breaks);
+        }
+
+        /// Long plain ASCII runs, where the loop goes eight bytes at a time, with
+        /// every kind of byte that must stop it: double and trailing spaces, dashes,
+        /// control bytes, non-ASCII, and the characters next to the word ranges.
+        #[test]
+        fn eight_byte_steps_equal_the_reference(
+            raw in "([A-Za-z0-9@\\[`{/:.,'~\x7f]{1,14}( |  |-| - |\n|\t|\r\n|é|\u{2019}|\x01)?){0,24}",
+        ) {
+            let (text, words, breaks) = reference(&raw);
+            let n = NormText::new(&raw);
+            proptest::prop_assert_eq!(n.as_str(), text.as_str());
+            proptest::prop_assert_eq!(n.words(), words);
+            proptest::prop_assert_eq!(&n.breaks, &breaks);
+        }
+
+        /// `plain_chunk` against the byte classes, on any eight 7-bit bytes.
+        #[test]
+        fn plain_chunk_agrees_with_the_byte_classes(
+            eight in proptest::array::uniform8(proptest::prop_oneof![
+                0u8..0x80,
+                proptest::sample::select(vec![b' ', b'-', b'a', b'Z', b'0', b'9', b'@', b'[', b'`', b'{', b'/', b':']),
+            ]),
+            in_word: bool,
+        ) {
+            let class = |b: u8| ASCII_CLASS[usize::from(b)];
+            let plain = eight.iter().enumerate().all(|(k, &b)| {
+                let sep = class(b) & SEP != 0;
+                !sep || (b == b' ' && k < 7 && class(eight[k + 1]) & SEP == 0)
+            });
+            // Control bytes are refused wholesale (the separators among them are
+            // `\t`, `\n`, `\x0b`, `\x0c` and `\r`): the byte loop takes them.
+            let plain = plain && eight.iter().all(|&b| b >= 0x20);
+            let got = plain_chunk(u64::from_le_bytes(eight), in_word);
+            if plain {
+                let mut prev = in_word;
+                let mut starts = 0;
+                for &b in &eight {
+                    let word = class(b) & WORD != 0;
+                    starts += usize::from(word && !prev);
+                    prev = word;
+                }
+                proptest::prop_assert_eq!(got, Some((starts, prev)));
+            } else {
+                proptest::prop_assert_eq!(got, None);
+            }
         }
 
         #[test]
