@@ -502,12 +502,7 @@ mod tests {
             any in "(?s).{0,120}",
             mostly_ascii in "[ -~\t\n\r\x0b\x0cÀ-ÿ\u{2010}-\u{2015}\u{2019}\u{a0}]{0,120}",
         ) {
-            let raw = format!("{any}{mostly_ascii}");
-            let (text, words, breaks) = reference(&raw);
-            let n = NormText::new(&raw);
-            proptest::prop_assert_eq!(n.as_str(), text.as_str());
-            proptest::prop_assert_eq!(n.words(), words);
-            proptest::prop_assert_eq!(&n.breaks, &breaks);
+            assert_like_reference(&format!("{any}{mostly_ascii}"));
         }
 
         /// Long plain ASCII runs, where the loop goes eight bytes at a time, with
@@ -517,11 +512,7 @@ mod tests {
         fn eight_byte_steps_equal_the_reference(
             raw in "([A-Za-z0-9@\\[`{/:.,'~\x7f]{1,14}( |  |-| - |\n|\t|\r\n|é|\u{2019}|\x01)?){0,24}",
         ) {
-            let (text, words, breaks) = reference(&raw);
-            let n = NormText::new(&raw);
-            proptest::prop_assert_eq!(n.as_str(), text.as_str());
-            proptest::prop_assert_eq!(n.words(), words);
-            proptest::prop_assert_eq!(&n.breaks, &breaks);
+            assert_like_reference(&raw);
         }
 
         /// `plain_chunk` against the byte classes, on any eight 7-bit bytes.
