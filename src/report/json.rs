@@ -11,8 +11,11 @@ use std::io::{self, Write};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
+use super::json_writer::RecordWriter;
+#[cfg(test)]
+use super::Outcome;
 use super::{
-    evidence, round4, Context, Outcome, Record, Reporter, Summary, Tagged, SCHEMA_VERSION, VERSION,
+    evidence, round4, Context, Record, Reporter, Summary, Tagged, SCHEMA_VERSION, VERSION,
 };
 use crate::label::Label;
 
@@ -51,6 +54,7 @@ struct Ignored<'a> {
     reason: &'static str,
 }
 
+#[cfg(test)]
 #[derive(Serialize)]
 struct JsonFailed<'a> {
     schema_version: u32,
@@ -103,7 +107,9 @@ impl Serialize for Axes<'_> {
     }
 }
 
-/// Writes one record as a single-line JSON object (no newline).
+/// Writes one record as a single-line JSON object (no newline), through serde:
+/// the reference [`RecordWriter`] is tested against.
+#[cfg(test)]
 pub(crate) fn write_record<W: Write>(out: &mut W, cx: &Context<'_>, r: &Record) -> io::Result<()> {
     match &r.outcome {
         Outcome::Tagged(t) => serde_json::to_writer(out, &tagged(cx, r, t))?,
@@ -180,18 +186,20 @@ pub(crate) fn tagged<'a>(cx: &'a Context<'a>, r: &'a Record, t: &'a Tagged) -> J
 pub struct JsonLines<'a, W> {
     out: W,
     cx: Context<'a>,
+    writer: RecordWriter,
 }
 
 impl<'a, W: Write> JsonLines<'a, W> {
     /// A JSON Lines reporter on `out`.
     pub fn new(out: W, cx: Context<'a>) -> Self {
-        JsonLines { out, cx }
+        let writer = RecordWriter::new(cx.lexicon);
+        JsonLines { out, cx, writer }
     }
 }
 
 impl<W: Write> Reporter for JsonLines<'_, W> {
     fn record(&mut self, r: &Record) -> io::Result<()> {
-        write_record(&mut self.out, &self.cx, r)?;
+        self.writer.write(&mut self.out, &self.cx, r)?;
         self.out.write_all(b"\n")
     }
 
@@ -208,6 +216,7 @@ impl<W: Write> Reporter for JsonLines<'_, W> {
 pub struct Json<'a, W> {
     out: W,
     cx: Context<'a>,
+    writer: RecordWriter,
     first: bool,
 }
 
@@ -242,9 +251,11 @@ impl<'a, W: Write> Json<'a, W> {
         out.write_all(b"{\"roletag\":")?;
         serde_json::to_writer(&mut out, &header(&cx))?;
         out.write_all(b",\n\"postings\":[")?;
+        let writer = RecordWriter::new(cx.lexicon);
         Ok(Json {
             out,
             cx,
+            writer,
             first: true,
         })
     }
@@ -272,7 +283,7 @@ impl<W: Write> Reporter for Json<'_, W> {
         self.out
             .write_all(if self.first { b"\n" } else { b",\n" })?;
         self.first = false;
-        write_record(&mut self.out, &self.cx, r)
+        self.writer.write(&mut self.out, &self.cx, r)
     }
 
     fn flush(&mut self) -> io::Result<()> {

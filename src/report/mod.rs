@@ -20,6 +20,7 @@ mod csv;
 pub mod explain;
 mod html;
 mod json;
+mod json_writer;
 mod long;
 mod table;
 
