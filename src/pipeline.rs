@@ -654,8 +654,12 @@ fn consume(
             s.spawn(move |_| {
                 *records = jobs
                     .par_iter()
-                    .map_init(Scratch::default, |scratch, job| {
-                        process_job(engine, opts, job, scratch)
+                    // Small pieces, so no worker waits at the end of a chunk for
+                    // another to finish a long run of postings.
+                    .with_max_len(8)
+                    .map(|job| {
+                        WORKER_SCRATCH
+                            .with_borrow_mut(|scratch| process_job(engine, opts, job, scratch))
                     })
                     .collect();
             });
@@ -665,6 +669,12 @@ fn consume(
         let next = Vec::with_capacity(CHUNK);
         pending = Some((std::mem::replace(&mut chunk, next), records));
     }
+}
+
+thread_local! {
+    /// Each pool thread's buffers, kept from chunk to chunk (a scan's pool lives
+    /// as long as the scan), so a worker's buffers grow once, not once per chunk.
+    static WORKER_SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
 /// Reports one tagged chunk, if any, in order, and flushes the reporter.
