@@ -12,6 +12,11 @@
 //! overlapping candidates the leftmost wins, then the longest, then the most
 //! specific (literal before wildcard before regex), then the earliest entry.
 //! So "product architecture" is one hit, never also "product". No I/O here.
+//!
+//! The automaton also holds [`crate::scope`]'s boilerplate formulas, normalised,
+//! as *markers*: they make no hit, but [`MatchScratch::formula_starts`] tells the
+//! scope which lines can carry one, so it searches only those (see
+//! [`crate::scope::apply_with`]).
 
 use aho_corasick::automaton::Automaton;
 use aho_corasick::dfa::DFA;
@@ -61,6 +66,8 @@ pub struct Matcher {
     /// Automaton patterns from this index on are regex gates; `gate_regex[p - gates_from]`
     /// is the index in `regexes` of the regex that gate `p` opens.
     gates_from: usize,
+    /// Automaton patterns from this index on (after the gates) are formula markers.
+    markers_from: usize,
     gate_regex: Vec<usize>,
     /// The regexes without gates (indexes in `regexes`), checked on every text.
     ungated: Vec<usize>,
@@ -138,6 +145,17 @@ pub struct MatchScratch {
     candidates: Vec<Candidate>,
     /// Regexes (indexes in `regexes`) whose gate opened in the current text.
     open: Vec<usize>,
+    /// Where a formula marker starts in the current text.
+    formulas: Vec<usize>,
+}
+
+impl MatchScratch {
+    /// After [`Matcher::find_into`]: the normalised offsets, in no particular
+    /// order, where a boilerplate formula ([`crate::scope::formula_markers`])
+    /// occurs. Any line whose raw text holds a formula has one of them.
+    pub fn formula_starts(&self) -> &[usize] {
+        &self.formulas
+    }
 }
 
 /// The most gates one regex may have; a regex with more runs on every text.
@@ -223,6 +241,12 @@ impl Matcher {
                 None => ungated.push(i),
             }
         }
+        let markers_from = literals.len();
+        literals.extend(
+            crate::scope::formula_markers()
+                .into_iter()
+                .map(String::into_bytes),
+        );
         let search = match build {
             Build::Throughput => Search::Dfa(Box::new(
                 aho_corasick::dfa::Builder::new()
@@ -261,6 +285,7 @@ impl Matcher {
             search,
             ac_terms,
             gates_from,
+            markers_from,
             gate_regex,
             ungated,
             ungated_set,
@@ -282,7 +307,13 @@ impl Matcher {
         cands.clear();
         let open = &mut scratch.open;
         open.clear();
+        let formulas = &mut scratch.formulas;
+        formulas.clear();
         let mut found = |p: usize, start: usize, end: usize| {
+            if p >= self.markers_from {
+                formulas.push(start);
+                return;
+            }
             if p >= self.gates_from {
                 // A regex hit must start on a word boundary, so only such a gate opens.
                 if is_boundary_before(text, start) {

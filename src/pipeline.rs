@@ -209,7 +209,8 @@ impl Engine {
     ) -> Tagged {
         let text = norm.as_str();
         self.matcher.find_into(text, matching, hits);
-        scope::apply_with(raw, norm, hits, self.options.scope, scoping);
+        let formulas = Some(matching.formula_starts());
+        scope::apply_with(raw, norm, hits, self.options.scope, scoping, formulas);
         let scores = score::score(&self.lexicon, hits, text, norm.words());
         Tagged {
             tagging: label::tag(&scores, &self.thresholds),

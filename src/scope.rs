@@ -156,22 +156,40 @@ pub struct ScopeScratch {
     boiler: Vec<bool>,
     /// One flag per raw line: does a hit start there?
     hit_lines: Vec<bool>,
+    /// One flag per raw line: does a formula marker start there?
+    marked: Vec<bool>,
     /// A heading line in lower case.
     lower: String,
 }
 
 /// Sets the status of every hit. `raw` is the text that was normalised into `norm`.
 pub fn apply(raw: &str, norm: &NormText, hits: &mut [Hit], opts: ScopeOptions) {
-    apply_with(raw, norm, hits, opts, &mut ScopeScratch::default());
+    apply_with(raw, norm, hits, opts, &mut ScopeScratch::default(), None);
+}
+
+/// The boilerplate formulas as they read once normalised, lower case and with
+/// dashes as spaces: a line whose raw text holds a formula, in any ASCII case,
+/// holds its marker once normalised. The matcher finds them with the terms.
+pub fn formula_markers() -> Vec<String> {
+    BOILER_LINES
+        .iter()
+        .map(|f| NormText::new(f).as_str().to_string())
+        .collect()
 }
 
 /// [`apply`], reusing `scratch` so that a posting allocates nothing here.
+///
+/// `formula_starts` are the normalised offsets where the matcher saw a formula
+/// marker ([`crate::matcher::MatchScratch::formula_starts`]): only lines with
+/// one can carry a formula, so only those are searched. `None` searches every
+/// line with a hit. The statuses are the same either way.
 pub fn apply_with(
     raw: &str,
     norm: &NormText,
     hits: &mut [Hit],
     opts: ScopeOptions,
     scratch: &mut ScopeScratch,
+    formula_starts: Option<&[usize]>,
 ) {
     if hits.is_empty() {
         return;
@@ -179,16 +197,29 @@ pub fn apply_with(
     let boiler = &mut scratch.boiler;
     boiler.clear();
     if opts.boilerplate {
-        // Only the lines with a hit are searched for formulas; the flags of the
-        // others are never read.
+        // Only the lines with a hit (and a formula marker, when known) are
+        // searched for formulas; the flags of the others are never read.
         let wanted = &mut scratch.hit_lines;
         wanted.clear();
-        for hit in hits.iter() {
-            let line = norm.line_of(hit.start);
-            if wanted.len() <= line {
-                wanted.resize(line + 1, false);
+        match formula_starts {
+            None => {
+                for hit in hits.iter() {
+                    set_flag(wanted, norm.line_of(hit.start));
+                }
             }
-            wanted[line] = true;
+            Some(starts) => {
+                let marked = &mut scratch.marked;
+                marked.clear();
+                for &at in starts {
+                    set_flag(marked, norm.line_of(at));
+                }
+                for hit in hits.iter() {
+                    let line = norm.line_of(hit.start);
+                    if marked.get(line) == Some(&true) {
+                        set_flag(wanted, line);
+                    }
+                }
+            }
         }
         boilerplate_lines_into(raw, boiler, &mut scratch.lower, Some(wanted));
     }
@@ -202,6 +233,14 @@ pub fn apply_with(
             Status::Counted
         };
     }
+}
+
+/// Sets `flags[i]`, growing `flags` with `false` as needed.
+fn set_flag(flags: &mut Vec<bool>, i: usize) {
+    if flags.len() <= i {
+        flags.resize(i + 1, false);
+    }
+    flags[i] = true;
 }
 
 /// Heading starts that describe the role itself: they end a boilerplate section.
@@ -528,13 +567,15 @@ mod tests {
         }
     }
 
-    /// A scan searches only the lines with hits for formulas; every hit still gets
+    /// A scan searches only the lines with hits (and, with the matcher's formula
+    /// markers, only those with a marker too) for formulas; every hit still gets
     /// the status the flags of all lines give it.
     #[test]
     fn searching_only_hit_lines_changes_no_status() {
         let lex = Lexicon::embedded().unwrap();
         let m = Matcher::new(&lex).unwrap();
         let mut scratch = ScopeScratch::default();
+        let mut matching = crate::matcher::MatchScratch::default();
         let mut boiler = 0;
         for dir in [
             "corpora/sample",
@@ -544,26 +585,57 @@ mod tests {
             for entry in std::fs::read_dir(dir).unwrap() {
                 let raw = std::fs::read_to_string(entry.unwrap().path()).unwrap();
                 let norm = NormText::new(&raw);
-                let mut hits = m.find(&norm);
-                apply_with(
-                    &raw,
-                    &norm,
-                    &mut hits,
-                    ScopeOptions::default(),
-                    &mut scratch,
-                );
+                let mut hits = Vec::new();
+                m.find_into(norm.as_str(), &mut matching, &mut hits);
                 let all = boilerplate_lines(&raw);
-                for hit in &hits {
-                    let in_boiler = all[norm.line_of(hit.start)];
-                    assert_eq!(hit.status == Status::Boilerplate, in_boiler, "{hit:?}");
-                    boiler += usize::from(in_boiler);
+                for formulas in [None, Some(matching.formula_starts())] {
+                    let opts = ScopeOptions::default();
+                    apply_with(&raw, &norm, &mut hits, opts, &mut scratch, formulas);
+                    for hit in &hits {
+                        let in_boiler = all[norm.line_of(hit.start)];
+                        assert_eq!(hit.status == Status::Boilerplate, in_boiler, "{hit:?}");
+                        boiler += usize::from(in_boiler);
+                    }
                 }
             }
         }
         assert!(
-            boiler > 20,
+            boiler > 40,
             "the corpora have boilerplate hits, got {boiler}"
         );
+    }
+
+    /// Lines whose trimmed raw text holds a formula (the per-line search).
+    fn formula_lines(raw: &str) -> Vec<usize> {
+        (raw.split('\n').enumerate())
+            .filter(|(_, l)| boiler_formulas().is_match(l.trim()))
+            .map(|(k, _)| k)
+            .collect()
+    }
+
+    /// Lines on which the matcher saw a formula marker.
+    fn marker_lines(raw: &str) -> Vec<usize> {
+        static MATCHER: OnceLock<Matcher> = OnceLock::new();
+        let m = MATCHER.get_or_init(|| Matcher::new(&Lexicon::embedded().unwrap()).unwrap());
+        let norm = NormText::new(raw);
+        let mut matching = crate::matcher::MatchScratch::default();
+        m.find_into(norm.as_str(), &mut matching, &mut Vec::new());
+        let mut lines: Vec<usize> = (matching.formula_starts().iter())
+            .map(|&at| norm.line_of(at))
+            .collect();
+        lines.sort_unstable();
+        lines.dedup();
+        lines
+    }
+
+    #[test]
+    fn every_formula_line_has_a_marker() {
+        let raw = "Paid Time Off\n- E-Verify\n  x401(K)y\nMEDICAL, DENTAL and\u{a0}more\n\
+                   pay  transparency\nE\u{2013}verify\nnothing here\nWithout regard to";
+        assert_eq!(formula_lines(raw), [0, 1, 2, 3, 7]);
+        // Markers may also stand where the raw search finds nothing (a double
+        // space, an en dash): the search then decides.
+        assert_eq!(marker_lines(raw), [0, 1, 2, 3, 4, 5, 7]);
     }
 
     #[test]
@@ -674,6 +746,33 @@ mod tests {
             let text = text.join("\n");
             proptest::prop_assert_eq!(boilerplate_lines(&text), boilerplate_lines_reference(&text));
         }
+
+        /// The markers miss no line the per-line search finds a formula on,
+        /// whatever the case, the surroundings and the text around them.
+        #[test]
+        fn formula_lines_all_have_markers(
+            parts in proptest::collection::vec(
+                (0..BOILER_LINES.len(), proptest::collection::vec(proptest::bool::ANY, 30), "(?s).{0,12}"),
+                0..6,
+            ),
+            noise in "(?s)[ \\-\u{2013}\u{a0}\u{ad}\n\t.,a-zA-Z0-9\u{130}\u{212a}\u{3a3}]{0,40}",
+        ) {
+            let mut text = noise.clone();
+            for (i, upper, around) in &parts {
+                let formula: String = BOILER_LINES[*i]
+                    .chars()
+                    .zip(upper.iter().cycle())
+                    .map(|(c, &up)| if up { c.to_ascii_uppercase() } else { c })
+                    .collect();
+                text.push_str(around);
+                text.push_str(&formula);
+                text.push_str(&noise);
+            }
+            let marked = marker_lines(&text);
+            for line in formula_lines(&text) {
+                proptest::prop_assert!(marked.contains(&line), "line {line} of {text:?}");
+            }
+        }
     }
 
     #[test]
@@ -710,6 +809,7 @@ mod tests {
                 &mut reused,
                 ScopeOptions::default(),
                 &mut scratch,
+                None,
             );
             assert_eq!(fresh, reused, "{text}");
         }
