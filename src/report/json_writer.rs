@@ -27,7 +27,7 @@ pub(crate) struct RecordWriter {
 
 impl RecordWriter {
     pub(crate) fn new(lexicon: &Lexicon) -> RecordWriter {
-        let head = lexicon
+        let (head, weight) = lexicon
             .terms
             .iter()
             .map(|t| {
@@ -38,19 +38,12 @@ impl RecordWriter {
                 h.extend_from_slice(b",\"pole\":\"");
                 h.extend_from_slice(t.pole.as_str().as_bytes());
                 h.extend_from_slice(b"\",\"count\":");
-                h.into_boxed_slice()
-            })
-            .collect();
-        let weight = lexicon
-            .terms
-            .iter()
-            .map(|t| {
                 let mut w = b",\"weight\":".to_vec();
                 push_f64(&mut w, round4(t.weight));
                 w.extend_from_slice(b",\"contribution\":");
-                w.into_boxed_slice()
+                (h.into_boxed_slice(), w.into_boxed_slice())
             })
-            .collect();
+            .unzip();
         let axis_key = lexicon
             .axes
             .iter()
