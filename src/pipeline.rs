@@ -659,8 +659,12 @@ fn consume(
                     // another to finish a long run of postings.
                     .with_max_len(8)
                     .map(|job| {
-                        WORKER_SCRATCH
-                            .with_borrow_mut(|scratch| process_job(engine, opts, job, scratch))
+                        // Taken out and put back, not borrowed: a nested call on
+                        // this thread would get fresh buffers, not a panic.
+                        let mut scratch = WORKER_SCRATCH.take();
+                        let record = process_job(engine, opts, job, &mut scratch);
+                        WORKER_SCRATCH.set(scratch);
+                        record
                     })
                     .collect();
             });
