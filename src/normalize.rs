@@ -46,6 +46,12 @@ impl NormText {
             .unwrap_or(0)
     }
 
+    /// The normalised offset where raw line `line` ends: where the next line
+    /// starts, or the end of the text for the last line.
+    pub fn line_end(&self, line: usize) -> usize {
+        self.breaks.get(line).copied().unwrap_or(self.text.len())
+    }
+
     /// The normalised text.
     pub fn as_str(&self) -> &str {
         &self.text

@@ -867,6 +867,67 @@ mod tests {
         assert_eq!(one, eight);
     }
 
+    /// Most CSV and JSON exports flatten a posting's line breaks away: a
+    /// posting's label must not depend on them. Every posting of `corpora/`,
+    /// with its line breaks (and the spaces around them) turned into one space,
+    /// keeps its label under the shipped settings, titles masked (the title line
+    /// kept apart) or not.
+    #[test]
+    fn flattening_line_breaks_keeps_every_corpus_label() {
+        fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    files(&path, out);
+                } else {
+                    out.push(path);
+                }
+            }
+        }
+        let mut paths = Vec::new();
+        files(Path::new("corpora"), &mut paths);
+        assert!(paths.len() > 250, "{} postings", paths.len());
+        let lex = Lexicon::embedded().unwrap();
+        let thresholds = lex.thresholds;
+        for mask_titles in [false, true] {
+            let e = Engine::new(lex.clone(), thresholds)
+                .unwrap()
+                .with_options(EngineOptions {
+                    mask_titles,
+                    ..EngineOptions::default()
+                });
+            let mut scratch = Scratch::default();
+            for path in &paths {
+                let text = std::fs::read_to_string(path).unwrap();
+                let flat = text
+                    .split('\n')
+                    .map(str::trim)
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                assert!(!flat.contains('\n'));
+                // Masking takes a title-like first line away; exports carry the
+                // title in a field of its own, so it keeps its line here.
+                let flat = match (mask_titles, text.split_once('\n')) {
+                    (true, Some((title, body))) => {
+                        let body = body.split('\n').map(str::trim).collect::<Vec<_>>();
+                        format!("{title}\n{}", body.join(" "))
+                    }
+                    _ => flat,
+                };
+                let lines = e.tag_text(&text, &mut scratch).tagging;
+                let one = e.tag_text(&flat, &mut scratch).tagging;
+                assert_eq!(
+                    lines.label,
+                    one.label,
+                    "{} (titles masked: {mask_titles}): score {} with line breaks, {} without",
+                    path.display(),
+                    lines.score,
+                    one.score
+                );
+            }
+        }
+    }
+
     proptest::proptest! {
         /// Any text gets a score in [-1, 1] and a confidence in [0, 1], and adding
         /// CTO evidence never lowers the score (it may leave it unchanged, when

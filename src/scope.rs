@@ -8,8 +8,10 @@
 //!   required");
 //! * **boilerplate**: lines in a section whose heading is company or legal copy
 //!   ("About us", "About Acme", "Benefits", "What we offer", "Equal opportunity")
-//!   until the next heading, and any line carrying an equal-opportunity, pay or
-//!   benefits formula. Such copy describes the employer, not the role.
+//!   until the next heading, and any *sentence* carrying an equal-opportunity, pay
+//!   or benefits formula. Such copy describes the employer, not the role. Formulas
+//!   work per sentence, not per line, so a posting whose line breaks were flattened
+//!   away (most CSV and JSON exports) loses only the sentence, not every hit.
 //!
 //! Ignored hits stay in the report (`ignored`), so the evidence stays honest.
 //! No I/O, no scoring here.
@@ -152,12 +154,10 @@ const BOILER_LINES: [&str; 14] = [
 /// Buffers for [`apply_with`], reused from posting to posting (one per worker).
 #[derive(Clone, Debug, Default)]
 pub struct ScopeScratch {
-    /// One flag per raw line: boilerplate or not.
+    /// One flag per raw line: inside a boilerplate section or not.
     boiler: Vec<bool>,
-    /// One flag per raw line: does a hit start there?
-    hit_lines: Vec<bool>,
-    /// One flag per raw line: does a formula marker start there?
-    marked: Vec<bool>,
+    /// Normalised offsets where a formula marker starts, sorted.
+    markers: Vec<usize>,
     /// A heading line in lower case.
     lower: String,
 }
@@ -168,8 +168,8 @@ pub fn apply(raw: &str, norm: &NormText, hits: &mut [Hit], opts: ScopeOptions) {
 }
 
 /// The boilerplate formulas as they read once normalised, lower case and with
-/// dashes as spaces: a line whose raw text holds a formula, in any ASCII case,
-/// holds its marker once normalised. The matcher finds them with the terms.
+/// dashes as spaces. The matcher finds them with the terms; a sentence holding one
+/// is boilerplate.
 pub fn formula_markers() -> Vec<String> {
     BOILER_LINES
         .iter()
@@ -180,9 +180,8 @@ pub fn formula_markers() -> Vec<String> {
 /// [`apply`], reusing `scratch` so that a posting allocates nothing here.
 ///
 /// `formula_starts` are the normalised offsets where the matcher saw a formula
-/// marker ([`crate::matcher::MatchScratch::formula_starts`]): only lines with
-/// one can carry a formula, so only those are searched. `None` searches every
-/// line with a hit. The statuses are the same either way.
+/// marker ([`crate::matcher::MatchScratch::formula_starts`]); `None` searches the
+/// normalised text for them here. The statuses are the same either way.
 pub fn apply_with(
     raw: &str,
     norm: &NormText,
@@ -194,38 +193,24 @@ pub fn apply_with(
     if hits.is_empty() {
         return;
     }
+    let text = norm.as_str();
     let boiler = &mut scratch.boiler;
     boiler.clear();
+    let markers = &mut scratch.markers;
+    markers.clear();
     if opts.boilerplate {
-        // Only the lines with a hit (and a formula marker, when known) are
-        // searched for formulas; the flags of the others are never read.
-        let wanted = &mut scratch.hit_lines;
-        wanted.clear();
+        boilerplate_lines_into(raw, boiler, &mut scratch.lower);
         match formula_starts {
-            None => {
-                for hit in hits.iter() {
-                    set_flag(wanted, norm.line_of(hit.start));
-                }
-            }
-            Some(starts) => {
-                let marked = &mut scratch.marked;
-                marked.clear();
-                for &at in starts {
-                    set_flag(marked, norm.line_of(at));
-                }
-                for hit in hits.iter() {
-                    let line = norm.line_of(hit.start);
-                    if marked.get(line) == Some(&true) {
-                        set_flag(wanted, line);
-                    }
-                }
-            }
+            Some(starts) => markers.extend_from_slice(starts),
+            None => markers.extend(marker_automaton().find_iter(text).map(|m| m.start())),
         }
-        boilerplate_lines_into(raw, boiler, &mut scratch.lower, Some(wanted));
+        markers.sort_unstable();
     }
-    let text = norm.as_str();
     for hit in hits.iter_mut() {
-        hit.status = if boiler.get(norm.line_of(hit.start)) == Some(&true) {
+        let line = norm.line_of(hit.start);
+        hit.status = if boiler.get(line) == Some(&true)
+            || (!markers.is_empty() && formula_in_sentence(text, norm, line, hit, markers))
+        {
             Status::Boilerplate
         } else if opts.negation && is_negated(text, norm, hit) {
             Status::Negated
@@ -235,12 +220,84 @@ pub fn apply_with(
     }
 }
 
-/// Sets `flags[i]`, growing `flags` with `false` as needed.
-fn set_flag(flags: &mut Vec<bool>, i: usize) {
-    if flags.len() <= i {
-        flags.resize(i + 1, false);
+/// The normalised formula markers in one automaton, built once (for [`apply`]).
+fn marker_automaton() -> &'static AhoCorasick {
+    static AC: OnceLock<AhoCorasick> = OnceLock::new();
+    AC.get_or_init(|| {
+        AhoCorasick::new(formula_markers())
+            .unwrap_or_else(|_| AhoCorasick::new::<_, &str>([]).expect("empty automaton"))
+    })
+}
+
+/// How many words a formula reaches on either side, within its sentence. A
+/// list whose line breaks were flattened away reads as one long sentence with
+/// no punctuation; the reach keeps a pay line from taking the list with it.
+pub const FORMULA_REACH: usize = 8;
+
+/// True when a formula marker (`markers`, sorted) starts in the sentence of
+/// `hit`, at most [`FORMULA_REACH`] words from it.
+fn formula_in_sentence(
+    text: &str,
+    norm: &NormText,
+    line: usize,
+    hit: &Hit,
+    markers: &[usize],
+) -> bool {
+    let (from, to) = sentence_around(text, norm, line, hit.start, hit.end, FORMULA_REACH);
+    let first = markers.partition_point(|&m| m < from);
+    markers.get(first).is_some_and(|&m| m < to)
+}
+
+/// The sentence holding `start..end` in normalised `text`, as a byte range, cut
+/// to at most `reach` words on either side: it stops at sentence punctuation
+/// followed by a space (`.`, `!`, `?`, `;`), at a bullet (`•`, `·`, `▪`, `●`)
+/// and at the raw line's ends.
+pub fn sentence_around(
+    text: &str,
+    norm: &NormText,
+    line: usize,
+    start: usize,
+    end: usize,
+    reach: usize,
+) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let line_start = norm.line_start(line);
+    let line_end = norm.line_end(line).min(bytes.len());
+    let (mut from, mut spaces) = (start, 0);
+    while from > line_start && !ends_sentence(bytes, from - 1) {
+        if bytes[from - 1] == b' ' {
+            spaces += 1;
+            if spaces > reach {
+                break;
+            }
+        }
+        from -= 1;
     }
-    flags[i] = true;
+    let (mut to, mut spaces) = (end, 0);
+    while to < line_end && !ends_sentence(bytes, to) {
+        if bytes[to] == b' ' {
+            spaces += 1;
+            if spaces > reach {
+                break;
+            }
+        }
+        to += 1;
+    }
+    (from, to)
+}
+
+/// True when the byte at `i` ends a sentence: `.!?;` followed by a space or the
+/// end, or the last byte of a bullet character.
+fn ends_sentence(bytes: &[u8], i: usize) -> bool {
+    match bytes[i] {
+        b'.' | b'!' | b'?' | b';' => bytes.get(i + 1).is_none_or(|&b| b == b' '),
+        // • U+2022 (e2 80 a2), ▪ U+25AA (e2 96 aa), ● U+25CF (e2 97 8f), · U+00B7 (c2 b7)
+        0xa2 => i >= 2 && bytes[i - 2] == 0xe2 && bytes[i - 1] == 0x80,
+        0xaa => i >= 2 && bytes[i - 2] == 0xe2 && bytes[i - 1] == 0x96,
+        0x8f => i >= 2 && bytes[i - 2] == 0xe2 && bytes[i - 1] == 0x97,
+        0xb7 => i >= 1 && bytes[i - 1] == 0xc2,
+        _ => false,
+    }
 }
 
 /// Heading starts that describe the role itself: they end a boilerplate section.
@@ -277,49 +334,33 @@ const ROLE_HEADINGS: [&str; 30] = [
     "nice to have",
 ];
 
-/// One flag per raw line: is it boilerplate?
+/// One flag per raw line: is it inside a boilerplate section?
 ///
 /// A boilerplate heading opens a section; inside it only a strong heading (a
 /// role heading, an ALL-CAPS line, or one ending in `:`) that is not itself
 /// boilerplate closes it, so short benefit lines without bullets stay inside.
+/// Formulas are not looked at here: they work per sentence ([`apply`]).
 pub fn boilerplate_lines(raw: &str) -> Vec<bool> {
     let mut flags = Vec::new();
-    boilerplate_lines_into(raw, &mut flags, &mut String::new(), None);
+    boilerplate_lines_into(raw, &mut flags, &mut String::new());
     flags
 }
 
 /// [`boilerplate_lines`] into `flags` (cleared first); `lower` is a reusable buffer.
-///
-/// With `wanted`, only the lines it flags are sure to be right: the others are
-/// not searched for formulas (a scan reads only the lines with hits). Section
-/// headings are followed on every line either way. A formula never spans a line,
-/// so a line's own text has one exactly when the whole-text search would find
-/// one starting there.
-fn boilerplate_lines_into(
-    raw: &str,
-    flags: &mut Vec<bool>,
-    lower: &mut String,
-    wanted: Option<&[bool]>,
-) {
+fn boilerplate_lines_into(raw: &str, flags: &mut Vec<bool>, lower: &mut String) {
     flags.clear();
     let mut in_section = false;
-    for (k, line) in split_lines(raw).enumerate() {
+    for line in split_lines(raw) {
         let line = line.trim();
-        let flag = if line.is_empty() {
-            in_section
-        } else if is_heading(line) {
+        if !line.is_empty() && is_heading(line) {
             to_lower(line, lower);
             if is_boiler_heading(lower) {
                 in_section = true;
             } else if !in_section || is_strong_heading(line, lower) {
                 in_section = false;
             }
-            in_section
-        } else {
-            let searched = wanted.is_none_or(|w| w.get(k) == Some(&true));
-            in_section || (searched && boiler_formulas().is_match(line))
-        };
-        flags.push(flag);
+        }
+        flags.push(in_section);
     }
 }
 
@@ -348,17 +389,6 @@ fn to_lower(line: &str, out: &mut String) {
     }
 }
 
-/// [`BOILER_LINES`] in one case-insensitive automaton, built once.
-fn boiler_formulas() -> &'static AhoCorasick {
-    static AC: OnceLock<AhoCorasick> = OnceLock::new();
-    AC.get_or_init(|| {
-        AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(BOILER_LINES)
-            .unwrap_or_else(|_| AhoCorasick::new::<_, &str>([]).expect("empty automaton"))
-    })
-}
-
 /// A heading that certainly starts a new section.
 fn is_strong_heading(line: &str, lower: &str) -> bool {
     let h = lower.trim_end_matches([':', ' ']);
@@ -377,6 +407,10 @@ fn is_heading(line: &str) -> bool {
 
 fn is_boiler_heading(lower: &str) -> bool {
     let h = lower.trim_end_matches([':', '!', '?', ' ']);
+    if h.contains(':') {
+        // "Salary range: $90k-$120k" is a line of its own, not a section heading.
+        return false;
+    }
     if ABOUT_THE_ROLE.iter().any(|p| h.starts_with(p)) {
         return false;
     }
@@ -580,11 +614,10 @@ mod tests {
         }
     }
 
-    /// A scan searches only the lines with hits (and, with the matcher's formula
-    /// markers, only those with a marker too) for formulas; every hit still gets
-    /// the status the flags of all lines give it.
+    /// The matcher's formula markers and the scope's own search for them give
+    /// every hit the same status.
     #[test]
-    fn searching_only_hit_lines_changes_no_status() {
+    fn matcher_markers_and_own_search_agree() {
         let lex = Lexicon::embedded().unwrap();
         let m = Matcher::new(&lex).unwrap();
         let mut scratch = ScopeScratch::default();
@@ -600,16 +633,16 @@ mod tests {
                 let norm = NormText::new(&raw);
                 let mut hits = Vec::new();
                 m.find_into(norm.as_str(), &mut matching, &mut hits);
-                let all = boilerplate_lines(&raw);
-                for formulas in [None, Some(matching.formula_starts())] {
-                    let opts = ScopeOptions::default();
-                    apply_with(&raw, &norm, &mut hits, opts, &mut scratch, formulas);
-                    for hit in &hits {
-                        let in_boiler = all[norm.line_of(hit.start)];
-                        assert_eq!(hit.status == Status::Boilerplate, in_boiler, "{hit:?}");
-                        boiler += usize::from(in_boiler);
-                    }
-                }
+                let opts = ScopeOptions::default();
+                apply_with(&raw, &norm, &mut hits, opts, &mut scratch, None);
+                let own = hits.clone();
+                let starts = Some(matching.formula_starts());
+                apply_with(&raw, &norm, &mut hits, opts, &mut scratch, starts);
+                assert_eq!(own, hits);
+                boiler += hits
+                    .iter()
+                    .filter(|h| h.status == Status::Boilerplate)
+                    .count();
             }
         }
         assert!(
@@ -618,10 +651,14 @@ mod tests {
         );
     }
 
-    /// Lines whose trimmed raw text holds a formula (the per-line search).
+    /// Lines whose trimmed raw text holds a formula, in any ASCII case.
     fn formula_lines(raw: &str) -> Vec<usize> {
+        let ac = AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(BOILER_LINES)
+            .unwrap();
         (raw.split('\n').enumerate())
-            .filter(|(_, l)| boiler_formulas().is_match(l.trim()))
+            .filter(|(_, l)| ac.is_match(l.trim()))
             .map(|(k, _)| k)
             .collect()
     }
@@ -646,8 +683,7 @@ mod tests {
         let raw = "Paid Time Off\n- E-Verify\n  x401(K)y\nMEDICAL, DENTAL and\u{a0}more\n\
                    pay  transparency\nE\u{2013}verify\nnothing here\nWithout regard to";
         assert_eq!(formula_lines(raw), [0, 1, 2, 3, 7]);
-        // Markers may also stand where the raw search finds nothing (a double
-        // space, an en dash): the search then decides.
+        // Normalised, a double space or an en dash reads as the formula too.
         assert_eq!(marker_lines(raw), [0, 1, 2, 3, 4, 5, 7]);
     }
 
@@ -689,51 +725,57 @@ mod tests {
     fn shortcuts_rely_on_the_phrase_lists() {
         // `is_negated` rules a clause out when it lacks "not".
         assert!(AFTER_NEGATORS.iter().all(|p| p.contains("not")));
-        // `boilerplate_lines_into` needs formulas that sit inside one trimmed line.
-        for f in BOILER_LINES {
-            assert_eq!(f, f.trim(), "{f:?}");
-            assert!(!f.contains('\n'), "{f:?}");
+        // A formula must sit inside one sentence, or no sentence could hold it.
+        for f in formula_markers() {
+            let b = f.as_bytes();
+            assert!((0..b.len()).all(|i| !ends_sentence(b, i)), "{f:?}");
         }
     }
 
     #[test]
-    fn formula_lines_match_a_line_by_line_check() {
-        // No headings, so no sections: a line is boilerplate exactly when its
-        // trimmed text carries a formula, as a line-by-line search finds.
-        let text = "  We offer paid time off and PAID TIME OFF.  \nWe build apps.\n\n\
-                    A 401(k) match; parental leave too.\n\
-                    Ünïcode text without any formula at all, really.\n\
-                    ΣΑΣ is a word in Greek and nothing more than that.\n\
-                    - salary range is posted\n\
-                    This line is long enough not to be a heading and ends with gender identity";
-        let want: Vec<bool> = text
-            .split('\n')
-            .map(|l| boiler_formulas().is_match(l.trim()))
-            .collect();
-        let got = boilerplate_lines(text);
+    fn formulas_work_per_sentence_not_per_line() {
+        // One flattened line: only the sentences with a formula are boilerplate.
+        let text = "You will run the ERP and the CRM. We offer paid time off; the ERP \
+                    budget is yours. Acme is an Equal Opportunity Employer \u{2022} ERP \
+                    migrations are the job! Salary range: fair, and the CRM";
+        let got: Vec<(String, Status)> = statuses(&["erp", "crm"], text);
+        let want = [
+            ("erp", Counted),
+            ("crm", Counted),
+            ("erp", Counted),
+            ("erp", Counted),
+            ("crm", Boilerplate),
+        ];
+        let want: Vec<(String, Status)> = want.iter().map(|(t, s)| (t.to_string(), *s)).collect();
         assert_eq!(got, want);
-        assert_eq!(got.iter().filter(|&&f| f).count(), 4);
+        // The same text with a line break before the last sentence: same statuses.
+        let broken = text.replace("! ", "!\n");
+        assert_eq!(statuses(&["erp", "crm"], &broken), want);
+        // A formula in a sentence of its own leaves the line's other hits alone.
+        let text = "Run the ERP. We are an equal opportunity employer. Own the CRM.";
+        assert_eq!(
+            statuses(&["erp", "crm"], text),
+            [("erp".to_string(), Counted), ("crm".to_string(), Counted)]
+        );
+        let text = "Run the ERP, as an equal opportunity employer would.";
+        assert_eq!(statuses(&["erp"], text), [("erp".to_string(), Boilerplate)]);
     }
 
-    /// The line-by-line implementation `boilerplate_lines` replaced, kept as the oracle.
+    /// The line-by-line implementation of the sections, kept as the oracle.
     fn boilerplate_lines_reference(raw: &str) -> Vec<bool> {
         let mut in_section = false;
         raw.split('\n')
             .map(|line| {
                 let line = line.trim();
-                if line.is_empty() {
-                    return in_section;
-                }
-                if is_heading(line) {
+                if !line.is_empty() && is_heading(line) {
                     let lower = line.to_lowercase();
                     if is_boiler_heading(&lower) {
                         in_section = true;
                     } else if !in_section || is_strong_heading(line, &lower) {
                         in_section = false;
                     }
-                    return in_section;
                 }
-                in_section || boiler_formulas().is_match(line)
+                in_section
             })
             .collect()
     }
@@ -848,6 +890,8 @@ mod tests {
         assert!(is_boiler_heading("about ramp"));
         assert!(!is_boiler_heading("about the role:"));
         assert!(!is_boiler_heading("responsibilities"));
+        assert!(is_boiler_heading("salary range:"));
+        assert!(!is_boiler_heading("salary range: $195,000 - $235,000"));
     }
 
     #[test]
