@@ -195,6 +195,7 @@ impl InputArgs {
             text_fields: self.text_fields.clone(),
             id_field: self.id_field.clone(),
             label_field: self.label_field.clone(),
+            group_field: None,
         }
     }
 }
@@ -245,6 +246,31 @@ struct ScanArgs {
     summary: Option<GroupBy>,
 }
 
+/// How labelled postings are grouped (eval's per-group table, calibrate's folds).
+#[derive(Debug, clap::Args)]
+struct GroupArgs {
+    /// Record field naming each posting's group, such as where it came from;
+    /// postings of folders are grouped by the PATH they were found under.
+    #[arg(long, value_name = "FIELD", default_value = "source")]
+    group_field: String,
+    /// The group is the first match of this regex in the group field (the whole
+    /// value when it does not match): by default a `owner/repo@commit:file`
+    /// source is grouped by `owner/repo`.
+    #[arg(long, value_name = "REGEX", default_value = "^[^@]+")]
+    group_key: String,
+}
+
+impl GroupArgs {
+    fn grouping(&self) -> anyhow::Result<roletag::eval::Grouping> {
+        let key =
+            regex::Regex::new(&self.group_key).map_err(|e| anyhow::anyhow!("--group-key: {e}"))?;
+        Ok(roletag::eval::Grouping {
+            field: self.group_field.clone(),
+            key,
+        })
+    }
+}
+
 #[derive(Debug, clap::Args)]
 struct EvalArgs {
     /// Labelled postings: a folder with one subfolder per label (`cio-like`,
@@ -262,6 +288,8 @@ struct EvalArgs {
     threads: Option<usize>,
     #[command(flatten)]
     input: InputArgs,
+    #[command(flatten)]
+    group: GroupArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -269,12 +297,31 @@ struct CalibrateArgs {
     /// Labelled postings, as for `roletag eval`.
     #[arg(value_name = "PATH", required = true)]
     paths: Vec<PathBuf>,
-    /// Number of cross-validation folds.
-    #[arg(long, default_value_t = 5, value_name = "K")]
+    /// Number of cross-validation folds (stratified by label).
+    #[arg(
+        long,
+        default_value_t = 5,
+        value_name = "K",
+        conflicts_with = "leave_group_out"
+    )]
     folds: usize,
-    /// Write the lexicon with the tuned settings here.
+    /// Cross-validate with one fold per group (`--group-field`): each group, such as
+    /// a data source, is labelled by settings fitted on the others only.
+    #[arg(long)]
+    leave_group_out: bool,
+    /// Fit only the thresholds, not the term weights.
+    #[arg(long)]
+    thresholds_only: bool,
+    /// How strongly term weights are pulled toward their priors (the hand-set weights).
+    #[arg(long, value_name = "F", default_value_t = roletag::calibrate::LAMBDA)]
+    lambda: f64,
+    /// Write the lexicon with the fitted weights and thresholds here.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Write each posting's held-out label (the fold that did not see it) here, as
+    /// JSON Lines: path, record, id, group, expected, label.
+    #[arg(long, value_name = "FILE")]
+    predictions: Option<PathBuf>,
     /// Output format of the report.
     #[arg(long, value_enum, default_value_t = EvalFormat::Table)]
     format: EvalFormat,
@@ -283,6 +330,8 @@ struct CalibrateArgs {
     threads: Option<usize>,
     #[command(flatten)]
     input: InputArgs,
+    #[command(flatten)]
+    group: GroupArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -367,10 +416,14 @@ pub(crate) enum Job {
         format: EvalFormat,
         misses: bool,
         scan: ScanOptions,
+        grouping: roletag::eval::Grouping,
     },
     Calibrate {
         paths: Vec<PathBuf>,
-        folds: usize,
+        folds: roletag::calibrate::Folds,
+        fit: roletag::calibrate::FitOptions,
+        grouping: roletag::eval::Grouping,
+        predictions: Option<PathBuf>,
         output: Option<PathBuf>,
         format: EvalFormat,
         scan: ScanOptions,
@@ -505,7 +558,8 @@ impl Command {
             })),
             Command::Scan(a) => Job::Scan(Box::new(a.into_job()?)),
             Command::Eval(a) => Job::Eval {
-                scan: labelled_scan(a.threads, &a.input)?,
+                scan: labelled_scan(a.threads, &a.input, &a.group)?,
+                grouping: a.group.grouping()?,
                 paths: a.paths,
                 format: a.format,
                 misses: a.misses,
@@ -514,10 +568,23 @@ impl Command {
                 if a.folds < 2 {
                     bail!("--folds must be at least 2");
                 }
+                if !(a.lambda.is_finite() && a.lambda >= 0.0) {
+                    bail!("--lambda must be a number >= 0, got {}", a.lambda);
+                }
                 Job::Calibrate {
-                    scan: labelled_scan(a.threads, &a.input)?,
+                    scan: labelled_scan(a.threads, &a.input, &a.group)?,
+                    grouping: a.group.grouping()?,
                     paths: a.paths,
-                    folds: a.folds,
+                    folds: if a.leave_group_out {
+                        roletag::calibrate::Folds::LeaveGroupOut
+                    } else {
+                        roletag::calibrate::Folds::Stratified(a.folds)
+                    },
+                    fit: roletag::calibrate::FitOptions {
+                        lambda: a.lambda,
+                        weights: !a.thresholds_only,
+                    },
+                    predictions: a.predictions,
                     output: a.output,
                     format: a.format,
                 }
@@ -540,11 +607,17 @@ impl Command {
 }
 
 /// Scan options for commands that read labelled postings.
-fn labelled_scan(threads: Option<usize>, input: &InputArgs) -> anyhow::Result<ScanOptions> {
+fn labelled_scan(
+    threads: Option<usize>,
+    input: &InputArgs,
+    group: &GroupArgs,
+) -> anyhow::Result<ScanOptions> {
     if threads == Some(0) {
         bail!("--threads must be at least 1");
     }
-    Ok(input.scan_options(threads.unwrap_or(0)))
+    let mut scan = input.scan_options(threads.unwrap_or(0));
+    scan.fields.group_field = Some(group.group_field.clone());
+    Ok(scan)
 }
 
 impl ScanArgs {

@@ -30,8 +30,34 @@ pub struct Collected {
     pub missing_root: bool,
 }
 
+/// How labelled postings are grouped: by a record field, cut by a regex.
+#[derive(Clone, Debug)]
+pub struct Grouping {
+    /// The record field naming the group (such as `source`).
+    pub field: String,
+    /// The group is the first match of this regex in the field's value (the whole
+    /// value when it does not match).
+    pub key: regex::Regex,
+}
+
+impl Grouping {
+    /// The group of a posting: its group field cut by the key, else `root`.
+    pub fn group_of(&self, value: Option<&str>, root: &Path) -> String {
+        match value {
+            Some(v) => self
+                .key
+                .find(v)
+                .map_or(v, |m| m.as_str())
+                .trim()
+                .to_string(),
+            None => root.display().to_string(),
+        }
+    }
+}
+
 /// Tags everything under `roots` and pairs each posting with its expected label:
 /// the `--label-field` of a record, else the label folder it sits in below its root.
+/// Each example's group is its group field (see [`Grouping`]), else its root.
 ///
 /// # Errors
 /// As [`scan`].
@@ -39,6 +65,7 @@ pub fn collect_examples(
     engine: &Engine,
     roots: &[PathBuf],
     opts: &ScanOptions,
+    grouping: &Grouping,
 ) -> Result<Collected, ScanError> {
     let mut out = Collected::default();
     let never = AtomicBool::new(false);
@@ -52,7 +79,14 @@ pub fn collect_examples(
                 None => expected_from_path(root, Path::new(&record.path)),
             };
             match expected {
-                Some(expected) => out.examples.push(Example { expected, record }),
+                Some(expected) => {
+                    let group = grouping.group_of(record.group.as_deref(), root);
+                    out.examples.push(Example {
+                        expected,
+                        record,
+                        group,
+                    });
+                }
                 None => out.unlabelled.push(record.display_path()),
             }
         }
@@ -82,6 +116,8 @@ pub struct Example {
     pub expected: Label,
     /// roletag's record (tagged, or failed).
     pub record: Record,
+    /// Its group: where it came from (see [`Grouping`]).
+    pub group: String,
 }
 
 impl Example {
@@ -89,6 +125,87 @@ impl Example {
     pub fn predicted(&self) -> Option<Label> {
         self.record.label()
     }
+}
+
+/// One evaluation per group, sorted by group name.
+pub fn by_group(examples: &[Example]) -> Vec<(String, Evaluation)> {
+    let mut groups: std::collections::BTreeMap<&str, Vec<(Label, Option<Label>)>> =
+        std::collections::BTreeMap::new();
+    for e in examples {
+        groups
+            .entry(&e.group)
+            .or_default()
+            .push((e.expected, e.predicted()));
+    }
+    groups
+        .into_iter()
+        .map(|(g, pairs)| (g.to_string(), Evaluation::from_pairs(pairs)))
+        .collect()
+}
+
+/// The per-group table for people: per group, how many postings, accuracy,
+/// macro-F1, each expected class's recall (the share given its own label; `-`
+/// without support) and the CIO/CTO mix-ups as a share of the CIO-like and
+/// CTO-like postings.
+pub fn write_group_table(groups: &[(String, Evaluation)], out: &mut impl Write) -> io::Result<()> {
+    let width = groups
+        .iter()
+        .map(|(g, _)| g.chars().count())
+        .max()
+        .unwrap_or(5)
+        .clamp(5, 48);
+    writeln!(
+        out,
+        "{:<width$}  {:>8}  {:>8}  {:>8}  {:>8}  {:>8}  {:>8}  {:>8}  {:>9}",
+        "GROUP",
+        "POSTINGS",
+        "ACCURACY",
+        "MACRO-F1",
+        "CIO-LIKE",
+        "CTO-LIKE",
+        "BLENDED",
+        "NONE",
+        "CIO<->CTO"
+    )?;
+    for (group, e) in groups {
+        let shown: String = group.chars().take(width).collect();
+        let recall = |l: Label| {
+            let c = e.class(l);
+            if c.support == 0 {
+                "-".to_string()
+            } else {
+                format!("{:.3}", c.recall)
+            }
+        };
+        let sides = e.class(Label::CioLike).support + e.class(Label::CtoLike).support;
+        let mixed = if sides == 0 {
+            "-".to_string()
+        } else {
+            format!("{:.1}%", 100.0 * ratio(e.cio_cto_confusions(), sides))
+        };
+        writeln!(
+            out,
+            "{shown:<width$}  {:>8}  {:>8.3}  {:>8.3}  {:>8}  {:>8}  {:>8}  {:>8}  {:>9}",
+            e.total(),
+            e.accuracy(),
+            e.macro_f1(),
+            recall(Label::CioLike),
+            recall(Label::CtoLike),
+            recall(Label::Blended),
+            recall(Label::Unclassified),
+            mixed
+        )?;
+    }
+    Ok(())
+}
+
+/// The per-group evaluations as one JSON object, by group name.
+pub fn groups_json(groups: &[(String, Evaluation)]) -> serde_json::Value {
+    groups
+        .iter()
+        .map(|(g, e)| (g.clone(), e.to_json()))
+        .collect::<serde_json::Map<_, _>>()
+        .into()
 }
 
 /// Reads an expected label: `cio-like`/`cio`, `cto-like`/`cto`, `blended`,

@@ -2,10 +2,16 @@
 //!
 //! Input is [`Scores`] and [`Thresholds`]; output is a [`Tagging`] (label,
 //! orientation score, confidence). The rule, with `E` the core evidence (the
-//! weight of non-context terms, both poles) and `score = (cto - cio) / (cio + cto)`
-//! over all terms: below `min_evidence` the posting is
-//! `unclassified`; otherwise `|score| <= blend_margin` is `blended`, else
-//! the sign decides. Confidence is documented on [`confidence`]. No I/O here.
+//! weight of non-context terms, both poles), `score = (cto - cio) / (cio + cto)`
+//! over all terms, and `T` the evidence a posting of its length needs
+//! ([`required_evidence`]: `min_evidence` at [`REFERENCE_WORDS`] words, growing
+//! as `(words / REFERENCE_WORDS) ^ length_exponent`):
+//! * `E < T`, or fewer than `min_terms` distinct core terms: `unclassified`;
+//! * `|score| <= blend_margin` and each side's core evidence at least `T / 2`:
+//!   `blended` (both sides substantial, not a tie of weak evidence);
+//! * otherwise the sign decides.
+//!
+//! Confidence is documented on [`confidence`]. No I/O here.
 
 use std::fmt;
 use std::str::FromStr;
@@ -16,6 +22,13 @@ use crate::score::Scores;
 pub const DEFAULT_BLEND_MARGIN: f64 = 0.2;
 /// Default `--min-evidence`.
 pub const DEFAULT_MIN_EVIDENCE: f64 = 4.0;
+/// The posting length, in words, at which `min_evidence` applies as it is.
+pub const REFERENCE_WORDS: f64 = 250.0;
+/// Below this many words the evidence needed stops falling: a 20-word snippet
+/// needs as much as a 50-word one.
+pub const MIN_WORDS: f64 = 50.0;
+/// Largest `length_exponent`: at 1 the evidence needed grows as fast as the text.
+pub const MAX_LENGTH_EXPONENT: f64 = 1.0;
 
 /// What roletag says a posting is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -72,8 +85,16 @@ impl FromStr for Label {
 pub struct Thresholds {
     /// `|score|` at or below this is `blended`; in [0, 1).
     pub blend_margin: f64,
-    /// Total evidence weight below this is `unclassified`; >= 0.
+    /// Core evidence needed by a posting of [`REFERENCE_WORDS`] words; less is
+    /// `unclassified`; >= 0.
     pub min_evidence: f64,
+    /// How the evidence needed grows with length: `(words / REFERENCE_WORDS) ^
+    /// length_exponent`; 0 (the default) needs `min_evidence` at any length,
+    /// 0.5 twice as much at four times the length; in [0, 1].
+    pub length_exponent: f64,
+    /// Distinct core terms a posting needs to be labelled at all (default 1),
+    /// so that one phrase ("data centre" at a builder) cannot label a posting.
+    pub min_terms: u32,
 }
 
 impl Default for Thresholds {
@@ -81,6 +102,8 @@ impl Default for Thresholds {
         Thresholds {
             blend_margin: DEFAULT_BLEND_MARGIN,
             min_evidence: DEFAULT_MIN_EVIDENCE,
+            length_exponent: 0.0,
+            min_terms: 1,
         }
     }
 }
@@ -95,6 +118,18 @@ impl Thresholds {
             Ok(())
         } else {
             Err(format!("blend margin must be in [0, 1), got {m}"))
+        }
+    }
+
+    /// Checks a length exponent.
+    ///
+    /// # Errors
+    /// A message when `g` is not in [0, 1].
+    pub fn check_length_exponent(g: f64) -> Result<(), String> {
+        if (0.0..=MAX_LENGTH_EXPONENT).contains(&g) {
+            Ok(())
+        } else {
+            Err(format!("length exponent must be in [0, 1], got {g}"))
         }
     }
 
@@ -122,13 +157,26 @@ pub struct Tagging {
     pub confidence: f64,
 }
 
+/// The core evidence a posting of `words` words needs to be labelled:
+/// `min_evidence * (max(words, MIN_WORDS) / REFERENCE_WORDS) ^ length_exponent`.
+pub fn required_evidence(th: &Thresholds, words: usize) -> f64 {
+    if th.length_exponent == 0.0 {
+        return th.min_evidence;
+    }
+    let w = (words as f64).max(MIN_WORDS);
+    th.min_evidence * (w / REFERENCE_WORDS).powf(th.length_exponent)
+}
+
 /// Labels a posting.
 pub fn tag(scores: &Scores, th: &Thresholds) -> Tagging {
     let evidence = scores.core.total();
     let score = scores.total.orientation();
-    let label = if evidence <= 0.0 || evidence < th.min_evidence {
+    let needed = required_evidence(th, scores.words);
+    let label = if evidence <= 0.0 || evidence < needed || scores.core_terms < th.min_terms as usize
+    {
         Label::Unclassified
-    } else if score.abs() <= th.blend_margin {
+    } else if score.abs() <= th.blend_margin && scores.core.cio.min(scores.core.cto) >= needed / 2.0
+    {
         Label::Blended
     } else if score < 0.0 {
         Label::CioLike
@@ -138,28 +186,29 @@ pub fn tag(scores: &Scores, th: &Thresholds) -> Tagging {
     Tagging {
         label,
         score,
-        confidence: confidence(label, evidence, score, th),
+        confidence: confidence(label, evidence, score, needed, th),
     }
 }
 
-/// Confidence in `label`, in [0, 1].
+/// Confidence in `label`, in [0, 1], with `needed` the evidence the posting
+/// needs ([`required_evidence`]):
 ///
-/// * `unclassified`: `1 - E / min_evidence` (1 with no evidence at all).
+/// * `unclassified`: `1 - E / needed` (1 with no evidence at all).
 /// * otherwise `strength * (0.5 + 0.5 * margin)`, where
-///   `strength = 1 - exp(-E / min_evidence)` grows with evidence (0.63 at the
+///   `strength = 1 - exp(-E / needed)` grows with evidence (0.63 at the
 ///   minimum, 0.95 at three times it) and `margin` is how far the score sits
 ///   inside its label's band: for `blended` `1 - |score| / blend_margin`, for
 ///   the others `(|score| - blend_margin) / (1 - blend_margin)`.
-pub fn confidence(label: Label, evidence: f64, score: f64, th: &Thresholds) -> f64 {
+pub fn confidence(label: Label, evidence: f64, score: f64, needed: f64, th: &Thresholds) -> f64 {
     if label == Label::Unclassified {
-        return if th.min_evidence > 0.0 {
-            (1.0 - evidence / th.min_evidence).clamp(0.0, 1.0)
+        return if needed > 0.0 {
+            (1.0 - evidence / needed).clamp(0.0, 1.0)
         } else {
             1.0
         };
     }
-    let strength = if th.min_evidence > 0.0 {
-        1.0 - (-evidence / th.min_evidence).exp()
+    let strength = if needed > 0.0 {
+        1.0 - (-evidence / needed).exp()
     } else {
         1.0
     };
@@ -181,6 +230,8 @@ mod tests {
         Scores {
             total: PoleWeights { cio, cto },
             core: PoleWeights { cio, cto },
+            core_terms: usize::from(cio > 0.0) + usize::from(cto > 0.0),
+            words: 250,
             ..Scores::default()
         }
     }
@@ -201,6 +252,7 @@ mod tests {
                 cto: 12.0,
             },
             core: PoleWeights { cio: 4.0, cto: 4.0 },
+            core_terms: 2,
             ..Scores::default()
         };
         let t = tag(&with_core, &th);
@@ -230,6 +282,53 @@ mod tests {
         for (name, cio, cto, want) in cases {
             assert_eq!(tag(&scores(*cio, *cto), &th).label, *want, "case {name}");
         }
+    }
+
+    #[test]
+    fn evidence_needed_grows_with_length() {
+        let th = Thresholds {
+            length_exponent: 0.5,
+            ..Thresholds::default()
+        };
+        assert!((required_evidence(&th, 250) - 4.0).abs() < 1e-12);
+        assert!((required_evidence(&th, 1000) - 8.0).abs() < 1e-12);
+        // Short texts need less, down to MIN_WORDS.
+        assert!((required_evidence(&th, 50) - 4.0 * (0.2f64).sqrt()).abs() < 1e-12);
+        assert_eq!(required_evidence(&th, 10), required_evidence(&th, 50));
+        // Exponent 0: the same at any length (the built-in default).
+        let flat = Thresholds::default();
+        assert_eq!(required_evidence(&flat, 10), 4.0);
+        assert_eq!(required_evidence(&flat, 100_000), 4.0);
+        // The same evidence labels a 120-word excerpt, not a 2,000-word posting.
+        let mut s = scores(0.0, 5.0);
+        s.words = 120;
+        assert_eq!(tag(&s, &th).label, Label::CtoLike);
+        s.words = 2000;
+        assert_eq!(tag(&s, &th).label, Label::Unclassified);
+    }
+
+    #[test]
+    fn one_term_alone_labels_nothing_with_min_terms_two() {
+        let th = Thresholds {
+            min_terms: 2,
+            ..Thresholds::default()
+        };
+        let mut s = scores(9.0, 0.0);
+        s.core_terms = 1;
+        assert_eq!(tag(&s, &th).label, Label::Unclassified);
+        s.core_terms = 2;
+        assert_eq!(tag(&s, &th).label, Label::CioLike);
+    }
+
+    #[test]
+    fn blended_needs_both_sides_substantial() {
+        let th = Thresholds::default(); // margin 0.2, min evidence 4
+                                        // score 0.2 (inside the margin) but the CIO side has 1.6 < 4 / 2:
+                                        // a weak tie, labelled by the side that leads.
+        assert_eq!(tag(&scores(1.6, 2.4), &th).label, Label::CtoLike);
+        assert_eq!(tag(&scores(2.4, 1.6), &th).label, Label::CioLike);
+        assert_eq!(tag(&scores(2.0, 2.0), &th).label, Label::Blended);
+        assert_eq!(tag(&scores(2.0, 3.0), &th).label, Label::Blended);
     }
 
     #[test]
@@ -266,6 +365,7 @@ mod tests {
         let th = Thresholds {
             blend_margin: 0.0,
             min_evidence: 0.0,
+            ..Thresholds::default()
         };
         assert_eq!(tag(&scores(1.0, 1.0), &th).label, Label::Blended);
         assert_eq!(tag(&scores(0.0, 0.5), &th).label, Label::CtoLike);

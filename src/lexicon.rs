@@ -90,6 +90,9 @@ pub struct Term {
     pub pole: Pole,
     /// Weight of one occurrence before the axis weight and repetition damping.
     pub weight: f64,
+    /// The hand-set weight that `roletag calibrate` fitted `weight` from, and
+    /// starts every fit from (`None`: `weight` was set by hand).
+    pub prior: Option<f64>,
     /// Seed documents the term was drawn from (empty: everyday posting vocabulary).
     pub seeds: Vec<String>,
     /// The main pattern first, then the variants.
@@ -199,6 +202,8 @@ struct RawFile {
 struct RawThresholds {
     blend_margin: Option<f64>,
     min_evidence: Option<f64>,
+    length_exponent: Option<f64>,
+    min_terms: Option<u32>,
 }
 
 #[derive(Deserialize)]
@@ -222,6 +227,8 @@ struct RawTerm {
     regex: Option<String>,
     #[serde(default = "one")]
     weight: f64,
+    /// The hand-set weight a fitted `weight` came from (written by `calibrate`).
+    prior: Option<f64>,
     #[serde(default)]
     seeds: Vec<String>,
     #[serde(default)]
@@ -464,9 +471,14 @@ fn validate_term(t: RawTerm, at: usize, axes: &[Axis], check: &mut Check) -> Opt
     if !(t.weight.is_finite() && t.weight > 0.0) {
         check.push(
             Some(at),
-            entry,
+            entry.clone(),
             format!("weight must be > 0, got {}", t.weight),
         );
+    }
+    if let Some(p) = t.prior {
+        if !(p.is_finite() && p > 0.0) {
+            check.push(Some(at), entry, format!("prior must be > 0, got {p}"));
+        }
     }
     if check.problems.len() > before {
         return None;
@@ -476,6 +488,7 @@ fn validate_term(t: RawTerm, at: usize, axes: &[Axis], check: &mut Check) -> Opt
         axis: axis?,
         pole: pole?,
         weight: t.weight,
+        prior: t.prior,
         seeds: t.seeds,
         patterns,
         line: check.line_of(at),
@@ -539,6 +552,15 @@ fn validate_thresholds(raw: Option<RawThresholds>, check: &mut Check) -> Thresho
             check.push(None, "thresholds.min_evidence".into(), msg);
         }
         th.min_evidence = e;
+    }
+    if let Some(g) = raw.length_exponent {
+        if let Err(msg) = Thresholds::check_length_exponent(g) {
+            check.push(None, "thresholds.length_exponent".into(), msg);
+        }
+        th.length_exponent = g;
+    }
+    if let Some(n) = raw.min_terms {
+        th.min_terms = n;
     }
     th
 }

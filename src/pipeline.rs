@@ -52,8 +52,9 @@ pub struct EngineOptions {
 /// A posting tagged with every hit kept: what `roletag explain` shows.
 #[derive(Clone, Debug)]
 pub struct Explanation {
-    /// The text that was tagged: the posting's text, with titles masked when the
-    /// engine masks them. Span ranges are byte offsets into it.
+    /// The text that was tagged: the posting's text with HTML character
+    /// references decoded, and titles masked when the engine masks them. Span
+    /// ranges are byte offsets into it.
     pub text: String,
     /// The label and scores, identical to [`Engine::tag_text`]'s.
     pub tagged: Tagged,
@@ -150,7 +151,7 @@ impl Engine {
 
     /// Tags one posting's text.
     pub fn tag_text(&self, raw: &str, scratch: &mut Scratch) -> Tagged {
-        let raw = self.masked(raw);
+        let raw = self.prepared(raw);
         scratch.norm.refill(&raw);
         self.tag_normalized(
             &raw,
@@ -164,7 +165,7 @@ impl Engine {
     /// Tags one posting's text as [`Engine::tag_text`] does, and keeps every hit with
     /// its byte range in the text that was tagged (see [`Explanation`]).
     pub fn explain_text(&self, raw: &str) -> Explanation {
-        let text = self.masked(raw).into_owned();
+        let text = self.prepared(raw).into_owned();
         let mapped = MappedText::new(&text);
         let mut hits = Vec::new();
         let tagged = self.tag_normalized(
@@ -189,12 +190,18 @@ impl Engine {
         }
     }
 
-    /// The text as tagged: titles masked when asked.
-    fn masked<'a>(&self, raw: &'a str) -> std::borrow::Cow<'a, str> {
-        if self.options.mask_titles {
-            crate::mask::mask_titles(raw)
-        } else {
-            std::borrow::Cow::Borrowed(raw)
+    /// The text as tagged: HTML character references decoded
+    /// ([`input::decode_entities`]), then titles masked when asked.
+    fn prepared<'a>(&self, raw: &'a str) -> std::borrow::Cow<'a, str> {
+        let text = input::decode_entities(raw);
+        if !self.options.mask_titles {
+            return text;
+        }
+        match text {
+            std::borrow::Cow::Borrowed(t) => crate::mask::mask_titles(t),
+            std::borrow::Cow::Owned(t) => {
+                std::borrow::Cow::Owned(crate::mask::mask_titles(&t).into_owned())
+            }
         }
     }
 
@@ -274,6 +281,7 @@ impl Engine {
                 let mut r = self.tagged_record(path.to_string(), &p.text, Vec::new(), scratch);
                 r.id.clone_from(&p.id);
                 r.expected.clone_from(&p.expected);
+                r.group.clone_from(&p.group);
                 r.record = Some(p.at.index);
                 return r;
             }

@@ -73,6 +73,9 @@ pub struct FieldOptions {
     pub id_field: Option<String>,
     /// A field holding an expected label (for `roletag eval`).
     pub label_field: Option<String>,
+    /// A field naming the posting's group, such as its source (for the per-group
+    /// tables of `roletag eval` and the leave-one-group-out folds of `calibrate`).
+    pub group_field: Option<String>,
 }
 
 /// Where a record sits in its file.
@@ -95,6 +98,8 @@ pub struct Posting {
     pub text: String,
     /// The expected label, when a label field was asked for and present.
     pub expected: Option<String>,
+    /// The group field's value, when a group field was asked for and present.
+    pub group: Option<String>,
 }
 
 /// One record of a file, in file order.
@@ -355,6 +360,7 @@ fn extract(at: Position, get: impl Fn(&str) -> Option<String>, fields: &FieldOpt
         None => DEFAULT_ID_FIELDS.iter().find_map(|f| get(f)),
     };
     let expected = fields.label_field.as_deref().and_then(&get);
+    let group = fields.group_field.as_deref().and_then(&get);
     let mut parts: Vec<String> = Vec::new();
     let looked_for: Vec<&str> = if fields.text_fields.is_empty() {
         parts.extend(get(DEFAULT_TITLE_FIELD));
@@ -380,6 +386,7 @@ fn extract(at: Position, get: impl Fn(&str) -> Option<String>, fields: &FieldOpt
         id,
         text: parts.join("\n\n"),
         expected,
+        group,
     })
 }
 
@@ -652,8 +659,9 @@ mod tests {
             text_fields: vec!["summary".into(), "duties".into()],
             id_field: Some("ref".into()),
             label_field: Some("gold".into()),
+            group_field: Some("source".into()),
         };
-        let input = r#"{"ref": "r1", "summary": "S", "duties": ["a", "b"], "gold": "cio-like", "description": "ignored"}"#;
+        let input = r#"{"ref": "r1", "summary": "S", "duties": ["a", "b"], "gold": "cio-like", "source": "a/b@c:d", "description": "ignored"}"#;
         let got = items(RecordFormat::JsonLines, input, &fields);
         let Item::Posting(p) = &got[0] else {
             panic!("{got:?}")
@@ -661,6 +669,7 @@ mod tests {
         assert_eq!(p.text, "S\n\na\nb");
         assert_eq!(p.id.as_deref(), Some("r1"));
         assert_eq!(p.expected.as_deref(), Some("cio-like"));
+        assert_eq!(p.group.as_deref(), Some("a/b@c:d"));
     }
 
     #[test]

@@ -9,8 +9,9 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use roletag::calibrate::{self, Calibration, Features, Settings};
-use roletag::eval::{self, Collected, Evaluation, Example};
+use roletag::calibrate::{self, Calibration, Features, FitOptions, Folds, Settings};
+use roletag::eval::{self, Collected, Evaluation, Example, Grouping};
+use roletag::label::Label;
 use roletag::report::{Outcome, VERSION};
 use roletag::ScanOptions;
 
@@ -23,9 +24,10 @@ fn collect(
     config: &Config,
     paths: &[PathBuf],
     scan: &ScanOptions,
+    grouping: &Grouping,
 ) -> anyhow::Result<Result<Collected, u8>> {
     let engine = engine(config, Build::Throughput)?;
-    let collected = eval::collect_examples(&engine, paths, scan)?;
+    let collected = eval::collect_examples(&engine, paths, scan, grouping)?;
     if collected.examples.is_empty() {
         eprintln!(
             "roletag: no labelled postings found: use a folder with subfolders cio-like, \
@@ -43,73 +45,151 @@ fn collect(
     Ok(Ok(collected))
 }
 
-pub(crate) fn calibrate(
-    config: &Config,
-    paths: &[PathBuf],
-    folds: usize,
-    output: Option<&Path>,
-    format: EvalFormat,
-    scan: &ScanOptions,
-) -> anyhow::Result<u8> {
-    let collected = match collect(config, paths, scan)? {
+/// What `roletag calibrate` was asked to do.
+pub(crate) struct CalibrateRun<'a> {
+    pub(crate) paths: &'a [PathBuf],
+    pub(crate) folds: Folds,
+    pub(crate) fit: FitOptions,
+    pub(crate) output: Option<&'a Path>,
+    pub(crate) predictions: Option<&'a Path>,
+    pub(crate) format: EvalFormat,
+    pub(crate) scan: &'a ScanOptions,
+    pub(crate) grouping: &'a Grouping,
+}
+
+pub(crate) fn calibrate(config: &Config, run: &CalibrateRun<'_>) -> anyhow::Result<u8> {
+    let collected = match collect(config, run.paths, run.scan, run.grouping)? {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
     let lex = &config.lexicon;
-    let data: Vec<Features> = collected
+    let mut names: Vec<&str> = collected
         .examples
         .iter()
-        .map(|e| Features::from_example(lex, e))
+        .map(|e| e.group.as_str())
         .collect();
-    let start = Settings::of(lex, config.thresholds);
-    let c = calibrate::calibrate(&data, &start, folds);
-    if let Some(path) = output {
-        let text = calibrate::write_lexicon(&config.lexicon_text, &c.settings)
+    names.sort_unstable();
+    names.dedup();
+    if run.folds == Folds::LeaveGroupOut && names.len() < 2 {
+        eprintln!(
+            "roletag: --leave-group-out needs postings of at least two groups (--group-field {}), found {}",
+            run.grouping.field,
+            names.len()
+        );
+        return Ok(FATAL);
+    }
+    let data: Vec<Features> = (collected.examples.iter())
+        .map(|e| {
+            let group = names.binary_search(&e.group.as_str()).unwrap_or(0);
+            Features::from_example(e, group)
+        })
+        .collect();
+    let given = Settings::of(lex, config.thresholds);
+    let priors = Settings::priors(lex, config.thresholds);
+    let c = calibrate::calibrate(lex, &data, &given, &priors, run.folds, run.fit);
+    if let Some(path) = run.output {
+        let text = calibrate::write_lexicon(&config.lexicon_text, lex, &c.settings)
             .map_err(|e| anyhow::anyhow!("cannot write the tuned lexicon: {e}"))?;
         write_atomically(path, &text)?;
     }
+    if let Some(path) = run.predictions {
+        let mut text = String::new();
+        for (e, label) in collected.examples.iter().zip(&c.held_out) {
+            let line = serde_json::json!({
+                "path": e.record.path,
+                "record": e.record.record,
+                "id": e.record.id,
+                "group": e.group,
+                "expected": e.expected.as_str(),
+                "label": label.map_or("error", |l| l.as_str()),
+            });
+            text.push_str(&line.to_string());
+            text.push('\n');
+        }
+        write_atomically(path, &text)?;
+    }
+    let held_out: Vec<Example> = (collected.examples.iter().zip(&c.held_out))
+        .map(|(e, label)| held_out_example(e, *label))
+        .collect();
+    let groups = eval::by_group(&held_out);
     let mut out = io::stdout().lock();
-    match format {
+    match run.format {
         EvalFormat::Json => {
-            let axes: serde_json::Map<String, serde_json::Value> = lex
-                .axes
-                .iter()
-                .zip(&c.settings.axis_weights)
-                .map(|(a, w)| (a.name.clone(), (*w).into()))
+            let axes: serde_json::Map<String, serde_json::Value> = (lex.axes.iter())
+                .map(|a| (a.name.clone(), a.weight.into()))
                 .collect();
+            let terms: serde_json::Map<String, serde_json::Value> = (lex.terms.iter())
+                .zip(&c.settings.weights)
+                .map(|(t, w)| (t.name.clone(), (w / lex.axes[t.axis].weight).into()))
+                .collect();
+            let th = &c.settings.thresholds;
             let doc = serde_json::json!({
                 "roletag": provenance(config),
-                "folds": folds,
+                "folds": match run.folds {
+                    Folds::Stratified(k) => serde_json::Value::from(k),
+                    Folds::LeaveGroupOut => "leave-group-out".into(),
+                },
+                "group_field": run.grouping.field,
                 "cross_validated": c.cross_validated.to_json(),
+                "groups": eval::groups_json(&groups),
                 "fold_macro_f1": c.fold_macro_f1,
                 "before": c.before.to_json(),
                 "training": c.training.to_json(),
                 "settings": {
-                    "blend_margin": c.settings.thresholds.blend_margin,
-                    "min_evidence": c.settings.thresholds.min_evidence,
+                    "blend_margin": th.blend_margin,
+                    "min_evidence": th.min_evidence,
+                    "length_exponent": th.length_exponent,
+                    "min_terms": th.min_terms,
                     "axis_weights": axes,
+                    "term_weights": terms,
                 },
-                "output": output.map(|p| p.display().to_string()),
+                "output": run.output.map(|p| p.display().to_string()),
             });
             serde_json::to_writer_pretty(&mut out, &doc)?;
             writeln!(out)?;
         }
-        EvalFormat::Table => write_calibration(&mut out, config, &c, folds, output)?,
+        EvalFormat::Table => write_calibration(&mut out, config, &c, run, &groups)?,
     }
     Ok(OK)
+}
+
+/// `e` as labelled by the fold that held it out (`None`: it could not be tagged).
+fn held_out_example(e: &Example, label: Option<Label>) -> Example {
+    let mut record = e.record.clone();
+    record.outcome = match (label, &e.record.outcome) {
+        (Some(l), Outcome::Tagged(t)) => {
+            let mut t = t.clone();
+            t.tagging.label = l;
+            Outcome::Tagged(t)
+        }
+        (_, other) => other.clone(),
+    };
+    Example {
+        expected: e.expected,
+        record,
+        group: e.group.clone(),
+    }
 }
 
 fn write_calibration(
     out: &mut impl Write,
     config: &Config,
     c: &Calibration,
-    folds: usize,
-    output: Option<&Path>,
+    run: &CalibrateRun<'_>,
+    groups: &[(String, Evaluation)],
 ) -> io::Result<()> {
     let n = c.cross_validated.total();
+    let how = match run.folds {
+        Folds::Stratified(k) => format!("{k}-fold cross-validation"),
+        Folds::LeaveGroupOut => format!(
+            "leave-one-group-out cross-validation over {} groups (--group-field {})",
+            groups.len(),
+            run.grouping.field
+        ),
+    };
     writeln!(
         out,
-        "calibrated {} on {n} postings, titles {}, {folds}-fold cross-validation",
+        "calibrated {} on {n} postings, titles {}, {how}",
         config.lexicon,
         if config.options.mask_titles {
             "masked"
@@ -138,26 +218,50 @@ fn write_calibration(
     row(out, "training fit (optimistic)", &c.training)?;
     let per_fold: Vec<String> = c.fold_macro_f1.iter().map(|f| format!("{f:.3}")).collect();
     writeln!(out, "macro-F1 per fold: {}", per_fold.join(" "))?;
+    if groups.len() > 1 {
+        writeln!(out, "\ncross-validated, by group:")?;
+        eval::write_group_table(groups, out)?;
+    }
     writeln!(out)?;
     let th = &c.settings.thresholds;
+    let was = &config.thresholds;
     writeln!(
         out,
-        "fitted on all postings: blend_margin {} (was {}), min_evidence {} (was {})",
+        "fitted on all postings: blend_margin {} (was {}), min_evidence {} (was {}), \
+         length_exponent {} (was {}), min_terms {}",
         th.blend_margin,
-        config.thresholds.blend_margin,
+        was.blend_margin,
         th.min_evidence,
-        config.thresholds.min_evidence
+        was.min_evidence,
+        th.length_exponent,
+        was.length_exponent,
+        th.min_terms
     )?;
-    for (a, w) in config.lexicon.axes.iter().zip(&c.settings.axis_weights) {
+    let lex = &config.lexicon;
+    let mut changes: Vec<(f64, f64, &roletag::lexicon::Term)> = (lex.terms.iter())
+        .zip(&c.settings.weights)
+        .map(|(t, w)| (t.prior.unwrap_or(t.weight), w / lex.axes[t.axis].weight, t))
+        .filter(|(p, w, _)| (p - w).abs() > 1e-9)
+        .collect();
+    changes.sort_by(|a, b| (b.1 - b.0).abs().total_cmp(&(a.1 - a.0).abs()));
+    writeln!(
+        out,
+        "term weights: {} of {} moved from their priors; the largest moves:",
+        changes.len(),
+        lex.terms.len()
+    )?;
+    for (prior, w, t) in changes.iter().take(12) {
         writeln!(
             out,
-            "  axis {:<14} weight {:>5} (was {})",
-            a.name, w, a.weight
+            "  {:<40} {:<12} {:<4} {prior:>6.3} -> {w:.3}",
+            t.name,
+            lex.axes[t.axis].name,
+            t.pole.as_str()
         )?;
     }
     writeln!(out, "\ncross-validated detail:")?;
     c.cross_validated.write_table(out)?;
-    if let Some(p) = output {
+    if let Some(p) = run.output {
         writeln!(
             out,
             "\nwrote {}: use it with `roletag --lexicon {} ...`",
@@ -189,18 +293,31 @@ pub(crate) fn eval(
     format: EvalFormat,
     show_misses: bool,
     scan: &ScanOptions,
+    grouping: &Grouping,
 ) -> anyhow::Result<u8> {
-    let collected = match collect(config, paths, scan)? {
+    let collected = match collect(config, paths, scan, grouping)? {
         Ok(c) => c,
         Err(code) => return Ok(code),
     };
     let evaluation = Evaluation::new(&collected.examples);
+    let groups = eval::by_group(&collected.examples);
     let mut out = io::stdout().lock();
     match format {
-        EvalFormat::Table => write_table(&mut out, config, &collected, &evaluation, show_misses)?,
+        EvalFormat::Table => {
+            write_table(&mut out, config, &evaluation)?;
+            if groups.len() > 1 {
+                writeln!(out, "\nby group (--group-field {})", grouping.field)?;
+                eval::write_group_table(&groups, &mut out)?;
+            }
+            if show_misses {
+                write_misses(&mut out, config, &collected)?;
+            }
+        }
         EvalFormat::Json => {
             let mut doc = evaluation.to_json();
             doc["roletag"] = provenance(config);
+            doc["group_field"] = grouping.field.clone().into();
+            doc["groups"] = eval::groups_json(&groups);
             if show_misses {
                 doc["misses"] = eval::misses(&collected.examples)
                     .map(|e| miss_json(config, e))
@@ -232,13 +349,7 @@ fn provenance(config: &Config) -> serde_json::Value {
     })
 }
 
-fn write_table(
-    out: &mut impl Write,
-    config: &Config,
-    collected: &Collected,
-    evaluation: &Evaluation,
-    show_misses: bool,
-) -> io::Result<()> {
+fn write_table(out: &mut impl Write, config: &Config, evaluation: &Evaluation) -> io::Result<()> {
     writeln!(
         out,
         "lexicon {} (blend_margin {}, min_evidence {}); titles {}",
@@ -251,18 +362,19 @@ fn write_table(
             "not masked"
         }
     )?;
-    evaluation.write_table(out)?;
-    if show_misses {
-        writeln!(
-            out,
-            "\nmisses (expected -> roletag's label, score, posting, strongest evidence)"
-        )?;
-        for e in eval::misses(&collected.examples) {
-            writeln!(out, "{}", eval::miss_line(e))?;
-            let terms = top_terms(config, e, 6);
-            if !terms.is_empty() {
-                writeln!(out, "      {}", terms.join(", "))?;
-            }
+    evaluation.write_table(out)
+}
+
+fn write_misses(out: &mut impl Write, config: &Config, collected: &Collected) -> io::Result<()> {
+    writeln!(
+        out,
+        "\nmisses (expected -> roletag's label, score, posting, strongest evidence)"
+    )?;
+    for e in eval::misses(&collected.examples) {
+        writeln!(out, "{}", eval::miss_line(e))?;
+        let terms = top_terms(config, e, 6);
+        if !terms.is_empty() {
+            writeln!(out, "      {}", terms.join(", "))?;
         }
     }
     Ok(())

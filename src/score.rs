@@ -73,6 +73,8 @@ pub struct Scores {
     pub words: usize,
     /// Words covered by counted hits.
     pub matched_words: usize,
+    /// Distinct core (non-context) terms with counted hits.
+    pub core_terms: usize,
 }
 
 impl Scores {
@@ -139,6 +141,7 @@ pub fn score(lexicon: &Lexicon, hits: &[Hit], text: &str, words: usize) -> Score
         scores.total.add(term.pole, weight);
         if !term.context {
             scores.core.add(term.pole, weight);
+            scores.core_terms += 1;
         }
         scores.tallies.push(TermTally {
             term: group[0],

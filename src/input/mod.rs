@@ -15,6 +15,8 @@ use std::io::Read;
 use std::path::Path;
 
 mod decode;
+mod entities;
+pub use entities::decode_entities;
 mod docx;
 mod html;
 mod pdf;

@@ -56,6 +56,8 @@ pub struct Record {
     pub id: Option<String>,
     /// The expected label read from `--label-field`, when asked for.
     pub expected: Option<String>,
+    /// The group read from `--group-field` (eval and calibrate only; not reported).
+    pub group: Option<String>,
     /// Tagged, failed or skipped.
     pub outcome: Outcome,
     /// Problems that did not stop tagging.
@@ -90,6 +92,7 @@ impl Record {
             record: None,
             id: None,
             expected: None,
+            group: None,
             outcome,
             warnings,
         }

@@ -48,6 +48,7 @@ impl SourceFields {
             text_fields: vec![self.field.clone()],
             id_field: Some(self.field.clone()),
             label_field: None,
+            group_field: None,
         };
         let file = File::open(path).map_err(|e| format!("cannot read: {e}"))?;
         let mut values = HashMap::new();
