@@ -43,7 +43,7 @@ const EXPONENTS: [f64; 4] = [0.0, 0.25, 0.5, 0.75];
 const CONFUSION_PENALTY: f64 = 0.5;
 /// Strength of the pull toward the priors: `LAMBDA / terms * sum((w - prior)^2)`,
 /// against losses that each sum to 1 over the (class-balanced) postings.
-pub const LAMBDA: f64 = 10.0;
+pub const LAMBDA: f64 = 30.0;
 /// Smallest fitted weight: a lexicon weight must be positive.
 pub const MIN_WEIGHT: f64 = 0.01;
 /// Largest fitted weight (before the axis weight).
@@ -523,7 +523,18 @@ pub fn write_lexicon(text: &str, lexicon: &Lexicon, settings: &Settings) -> Resu
         let per_term = ((w / axis) * DECIMALS).round() / DECIMALS;
         let prior = term.prior.unwrap_or(term.weight);
         table.insert("weight", per_term.into());
-        table.insert("prior", prior.into());
+        if !table.contains_key("prior") {
+            // The new last key: the space before `}` moves from the old last value to it.
+            for (_, v) in table.iter_mut() {
+                if v.decor().suffix().and_then(|s| s.as_str()) == Some(" ") {
+                    v.decor_mut().set_suffix("");
+                }
+            }
+            let mut value = toml_edit::Value::from(prior);
+            value.decor_mut().set_prefix(" ");
+            value.decor_mut().set_suffix(" ");
+            table.insert("prior", value);
+        }
     }
     let th = &settings.thresholds;
     let mut table = toml_edit::Table::new();
@@ -751,6 +762,7 @@ mod tests {
         let out = write_lexicon(&text, &lex, &s).unwrap();
         assert!(out.starts_with("# kept\n"), "{out}");
         assert_eq!(out.lines().count(), text.lines().count() + 6, "{out}");
+        assert!(out.contains("context = false, prior = 2.0 },"), "{out}");
         let tuned = Lexicon::from_toml(&out, "t").unwrap();
         assert_eq!(tuned.terms[0].weight, 2.346);
         assert_eq!(tuned.terms[0].prior, Some(2.0));

@@ -33,9 +33,19 @@ pub(crate) struct Args {
     #[arg(long, global = true, value_name = "F", allow_negative_numbers = true)]
     blend_margin: Option<f64>,
 
-    /// Total evidence weight below this is `unclassified` [default: the lexicon's, else 4.0].
+    /// Core evidence a 250-word posting needs, less is `unclassified` [default: the
+    /// lexicon's, else 4.0].
     #[arg(long, global = true, value_name = "F", allow_negative_numbers = true)]
     min_evidence: Option<f64>,
+
+    /// How the evidence needed grows with length: (words / 250) ^ F, in [0, 1]
+    /// [default: the lexicon's, else 0].
+    #[arg(long, global = true, value_name = "F", allow_negative_numbers = true)]
+    length_exponent: Option<f64>,
+
+    /// Distinct core terms a posting needs to be labelled [default: the lexicon's, else 1].
+    #[arg(long, global = true, value_name = "N")]
+    min_terms: Option<u32>,
 
     /// When to colour output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
@@ -480,6 +490,14 @@ impl Args {
             Thresholds::check_min_evidence(e)
                 .map_err(|m| anyhow::anyhow!("--min-evidence: {m}"))?;
             thresholds.min_evidence = e;
+        }
+        if let Some(g) = self.length_exponent {
+            Thresholds::check_length_exponent(g)
+                .map_err(|m| anyhow::anyhow!("--length-exponent: {m}"))?;
+            thresholds.length_exponent = g;
+        }
+        if let Some(n) = self.min_terms {
+            thresholds.min_terms = n;
         }
         let color = match self.color {
             ColorChoice::Always => true,

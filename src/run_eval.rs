@@ -344,6 +344,8 @@ fn provenance(config: &Config) -> serde_json::Value {
         "thresholds": {
             "blend_margin": config.thresholds.blend_margin,
             "min_evidence": config.thresholds.min_evidence,
+            "length_exponent": config.thresholds.length_exponent,
+            "min_terms": config.thresholds.min_terms,
         },
         "mask_titles": config.options.mask_titles,
     })
@@ -352,10 +354,12 @@ fn provenance(config: &Config) -> serde_json::Value {
 fn write_table(out: &mut impl Write, config: &Config, evaluation: &Evaluation) -> io::Result<()> {
     writeln!(
         out,
-        "lexicon {} (blend_margin {}, min_evidence {}); titles {}",
+        "lexicon {} (blend_margin {}, min_evidence {}, length_exponent {}, min_terms {}); titles {}",
         config.lexicon,
         config.thresholds.blend_margin,
         config.thresholds.min_evidence,
+        config.thresholds.length_exponent,
+        config.thresholds.min_terms,
         if config.options.mask_titles {
             "masked"
         } else {

@@ -1006,6 +1006,8 @@ struct LexiconJson {
 struct ThresholdsJson {
     blend_margin: f64,
     min_evidence: f64,
+    length_exponent: f64,
+    min_terms: u32,
 }
 
 #[derive(Debug, Deserialize)]
@@ -1026,6 +1028,8 @@ fn scan_json_has_provenance_and_summary() {
         MINI,
         "--blend-margin",
         "0.3",
+        "--length-exponent",
+        "0.25",
         "scan",
         "--format",
         "json",
@@ -1033,6 +1037,8 @@ fn scan_json_has_provenance_and_summary() {
     ]);
     assert_code(&o, 1);
     let r: JsonReport = serde_json::from_slice(&o.stdout).expect("one JSON document");
+    assert!(close(r.roletag.thresholds.length_exponent, 0.25));
+    assert_eq!(r.roletag.thresholds.min_terms, 1, "the built-in default");
     assert_eq!(r.roletag.version, env!("CARGO_PKG_VERSION"));
     assert_eq!(r.roletag.schema_version, 1);
     assert!(r.postings.iter().all(|p| p.schema_version() == 1));
@@ -3631,4 +3637,111 @@ fn scan_skips_a_huge_csv_row_in_flat_memory() {
         peak > 0 && peak < 128 * 1024,
         "peak RSS {peak} KiB for a 256 MiB row"
     );
+}
+
+/// Labelled records from two sources: `eval` reports each source apart,
+/// `calibrate --leave-group-out` labels each source with settings fitted on the
+/// other alone, writes the held-out labels, and writes fitted weights with priors.
+#[test]
+fn eval_and_calibrate_by_source() {
+    let d = Dir::new();
+    let mut lines = Vec::new();
+    for (i, source) in ["acme/jobs@1:a.csv", "beta/board@2:b.csv"]
+        .iter()
+        .enumerate()
+    {
+        for k in 0..4 {
+            let id = format!("{i}-{k}");
+            let rows = [
+                (
+                    "cio-like",
+                    "Support internal users, run the service desk and the ERP.",
+                ),
+                (
+                    "cto-like",
+                    "Ship features in the mobile app, own the product roadmap.",
+                ),
+                ("none", "Call on customers and grow the book."),
+            ];
+            for (class, text) in rows {
+                lines.push(serde_json::json!({
+                    "id": format!("{id}-{class}"), "source": source,
+                    "title_class": class, "description": text,
+                }));
+            }
+        }
+    }
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    let file = d.write("postings.jsonl", text);
+    let file = file.to_str().unwrap();
+    let labelled = [
+        "--label-field",
+        "title_class",
+        "--text-field",
+        "description",
+    ];
+
+    let mut args = vec!["--lexicon", MINI, "eval", file, "--format", "json"];
+    args.extend(labelled);
+    let o = run(&args);
+    assert_code(&o, 0);
+    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(j["group_field"], "source");
+    let groups = j["groups"].as_object().unwrap();
+    assert_eq!(
+        groups.keys().collect::<Vec<_>>(),
+        ["acme/jobs", "beta/board"]
+    );
+    assert_eq!(groups["acme/jobs"]["postings"], 12);
+    let mut args = vec!["--lexicon", MINI, "eval", file];
+    args.extend(labelled);
+    let table = stdout(&run(&args));
+    assert!(table.contains("by group (--group-field source)"), "{table}");
+    assert!(table.contains("beta/board"), "{table}");
+
+    let tuned = d.path().join("tuned.toml");
+    let predictions = d.path().join("held-out.jsonl");
+    let mut args = vec!["--lexicon", MINI, "calibrate", file, "--leave-group-out"];
+    args.extend(labelled);
+    args.extend(["--format", "json", "-o", tuned.to_str().unwrap()]);
+    args.extend(["--predictions", predictions.to_str().unwrap()]);
+    let o = run(&args);
+    assert_code(&o, 0);
+    let j: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(j["folds"], "leave-group-out");
+    assert_eq!(j["cross_validated"]["postings"], 24);
+    assert_eq!(j["fold_macro_f1"].as_array().unwrap().len(), 2);
+    assert_eq!(j["groups"].as_object().unwrap().len(), 2);
+    assert!(j["settings"]["term_weights"]["erp"].as_f64().unwrap() > 0.0);
+    let held: Vec<serde_json::Value> = fs::read_to_string(&predictions)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(held.len(), 24);
+    assert!(held
+        .iter()
+        .all(|r| r["label"].is_string() && r["group"].is_string()));
+    let text = fs::read_to_string(&tuned).unwrap();
+    assert!(text.contains("prior = 2.0"), "{text}");
+    assert!(text.contains("length_exponent"), "{text}");
+    // The tuned lexicon loads and keeps its priors.
+    assert_code(&run(&["lexicon", "check", tuned.to_str().unwrap()]), 0);
+    let shown = run(&["--lexicon", tuned.to_str().unwrap(), "lexicon"]);
+    assert_code(&shown, 0);
+    assert!(stdout(&shown).contains("min_terms 1"), "{}", stdout(&shown));
+
+    // One group only: leave-group-out is refused with a reason.
+    let one = d.write("one.jsonl", lines[0].to_string() + "\n");
+    let mut args = vec![
+        "--lexicon",
+        MINI,
+        "calibrate",
+        one.to_str().unwrap(),
+        "--leave-group-out",
+    ];
+    args.extend(labelled);
+    let o = run(&args);
+    assert_code(&o, 2);
+    assert!(stderr(&o).contains("at least two groups"), "{}", stderr(&o));
 }

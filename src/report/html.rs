@@ -377,7 +377,7 @@ window.addEventListener('unhandledrejection', function (e) {{ document.getElemen
 </script>
 <header>
 <h1>roletag report</h1>
-<p class="meta">{inputs} inputs · lexicon <b>{name}</b> {version} <code title="{full}">{hash}…</code> · blended within ±{margin:.2} · unclassified below {min:.2} evidence · roletag {VERSION}</p>
+<p class="meta">{inputs} inputs · lexicon <b>{name}</b> {version} <code title="{full}">{hash}…</code> · blended within ±{margin:.2} · unclassified below {min:.2} evidence at 250 words (length exponent {gamma:.2}, {terms} terms) · roletag {VERSION}</p>
 </header>
 "#,
             inputs = summary.inputs(),
@@ -387,6 +387,8 @@ window.addEventListener('unhandledrejection', function (e) {{ document.getElemen
             hash = esc(&hash),
             margin = th.blend_margin,
             min = th.min_evidence,
+            gamma = th.length_exponent,
+            terms = th.min_terms,
         );
     }
 

@@ -240,6 +240,8 @@ struct LexiconInfo<'a> {
 struct ThresholdsJson {
     blend_margin: f64,
     min_evidence: f64,
+    length_exponent: f64,
+    min_terms: u32,
 }
 
 impl<'a, W: Write> Json<'a, W> {
@@ -274,6 +276,8 @@ fn header<'a>(cx: &Context<'a>) -> Header<'a> {
         thresholds: ThresholdsJson {
             blend_margin: cx.thresholds.blend_margin,
             min_evidence: cx.thresholds.min_evidence,
+            length_exponent: cx.thresholds.length_exponent,
+            min_terms: cx.thresholds.min_terms,
         },
     }
 }

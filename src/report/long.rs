@@ -35,7 +35,11 @@ impl<'a, W: Write> Long<'a, W> {
         writeln!(
             self.out,
             "  score       {:+.3}  (cio {:.2}, cto {:.2}; blended within ±{:.2}, needs {:.2} evidence)",
-            tg.score, s.total.cio, s.total.cto, th.blend_margin, th.min_evidence
+            tg.score,
+            s.total.cio,
+            s.total.cto,
+            th.blend_margin,
+            crate::label::required_evidence(th, s.words)
         )?;
         writeln!(
             self.out,
