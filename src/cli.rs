@@ -571,6 +571,7 @@ impl ScanArgs {
             follow_links: self.follow,
             globs: self.globs,
             max_depth: self.max_depth,
+            skip: Vec::new(),
         };
         Ok(ScanJob {
             scan: ScanOptions {

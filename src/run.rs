@@ -161,6 +161,9 @@ fn scan(config: &Config, job: &ScanJob) -> anyhow::Result<u8> {
     if job.list_files {
         return list_files(job);
     }
+    if let Some(output) = &job.output {
+        refuse_output_as_input(output, &job.paths)?;
+    }
     let engine = engine(config, Build::Throughput)?;
     let opts = job.scan.clone();
     let cancel = cancel_flag();
@@ -223,9 +226,46 @@ fn scan_to_file(
         return scan_into(config, job, engine, opts, tap, cancel, BufWriter::new(file));
     }
     let tmp = temp_beside(path)?;
-    let outcome = scan_into(config, job, engine, opts, tap, cancel, BufWriter::new(&tmp))?;
+    // The report and its temporary file are never read as postings, so a second
+    // run into a folder it scans does not tag the first run's report.
+    let mut opts = opts.clone();
+    opts.walk.skip = [path, tmp.path()]
+        .into_iter()
+        .filter_map(walk::SkipFile::new)
+        .collect();
+    let outcome = scan_into(
+        config,
+        job,
+        engine,
+        &opts,
+        tap,
+        cancel,
+        BufWriter::new(&tmp),
+    )?;
     tmp.persist(path).map_err(|e| ScanError::Output(e.error))?;
     Ok(outcome)
+}
+
+/// Refuses `-o FILE` when FILE is one of the inputs named on the command line
+/// (the same file, through whatever path or symlink): renaming the report over
+/// it would destroy the input.
+fn refuse_output_as_input(output: &Path, roots: &[PathBuf]) -> anyhow::Result<()> {
+    let Ok(out) = walk::FileId::of(output) else {
+        return Ok(()); // a new file cannot be an input
+    };
+    if is_special_file(output) {
+        return Ok(()); // `-o /dev/stdout` is written, never renamed over
+    }
+    for root in roots.iter().filter(|r| r.as_os_str() != "-") {
+        if walk::FileId::of(root).is_ok_and(|id| id == out) {
+            anyhow::bail!(
+                "-o {} is also an input ({}): the report would replace it; write it elsewhere",
+                output.display(),
+                root.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// A temporary file in `path`'s folder, renamed over `path` once the report is

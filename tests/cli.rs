@@ -1135,6 +1135,61 @@ fn scan_output_file_is_written_whole() {
     assert_eq!(leftovers.len(), 1, "no temporary file left behind");
 }
 
+/// Issue 16: `-o` naming an input would replace the input with the report.
+#[test]
+fn scan_refuses_an_output_that_is_an_input() {
+    let d = Dir::new();
+    let input = d.write("in.jsonl", "{\"text\": \"IT Manager\"}\n");
+    let link = d.path().join("link.jsonl");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&input, &link).unwrap();
+    #[cfg(not(unix))]
+    fs::copy(&input, &link).unwrap();
+    let dotted = d.path().join(".").join("in.jsonl");
+    let cases: &[(&Path, &Path)] = &[(&input, &input), (&link, &input), (&dotted, &link)];
+    for (root, output) in cases.iter().take(if cfg!(unix) { 3 } else { 1 }) {
+        let o = run(&[
+            "scan",
+            root.to_str().unwrap(),
+            "-o",
+            output.to_str().unwrap(),
+        ]);
+        assert_code(&o, 2);
+        assert!(stderr(&o).contains("is also an input"), "{}", stderr(&o));
+    }
+    assert_eq!(
+        fs::read_to_string(&input).unwrap(),
+        "{\"text\": \"IT Manager\"}\n"
+    );
+}
+
+/// Issue 16: a second run into a folder it scans does not tag the first run's
+/// report, nor its own temporary file (hidden, so only with `--hidden`).
+#[test]
+fn scan_leaves_its_own_report_out_of_the_walk() {
+    let d = Dir::new();
+    d.write("a.txt", CIO_POSTING);
+    d.write("b.txt", CTO_POSTING);
+    let report = d.path().join("report.jsonl");
+    for _ in 0..2 {
+        let o = run(&[
+            "--lexicon",
+            MINI,
+            "scan",
+            "--hidden",
+            "--format",
+            "jsonl",
+            "-o",
+            report.to_str().unwrap(),
+            &d.s(),
+        ]);
+        assert_code(&o, 0);
+        let text = fs::read_to_string(&report).unwrap();
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(!text.contains("report.jsonl") && !text.contains(".roletag-"));
+    }
+}
+
 #[test]
 fn scan_missing_root_is_exit_2_after_the_rest() {
     let d = mixed_folder();
