@@ -10,6 +10,7 @@ mod run;
 mod run_eval;
 mod run_explain;
 mod run_report;
+mod signals;
 
 use std::process::ExitCode;
 
@@ -23,6 +24,7 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    signals::ignore_file_size_limit();
     let args = cli::Args::parse();
     match args.into_config().and_then(run::run) {
         Ok(code) => code,

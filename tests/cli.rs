@@ -1252,6 +1252,110 @@ fn scan_into_closed_pipe_exits_quietly() {
     assert_eq!(o.status.code(), Some(0), "{err}");
 }
 
+/// Waits until `dir` holds roletag's temporary report, i.e. the scan has
+/// installed its signal handlers and started writing.
+#[cfg(unix)]
+fn wait_for_temp_report(dir: &Path) {
+    let start = std::time::Instant::now();
+    while start.elapsed() < std::time::Duration::from_secs(60) {
+        let found = fs::read_dir(dir).unwrap().any(|e| {
+            let name = e.unwrap().file_name();
+            name.to_string_lossy().starts_with(".roletag-")
+        });
+        if found {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("no temporary report appeared in {}", dir.display());
+}
+
+#[cfg(unix)]
+fn send_signal(child: &std::process::Child, signal: &str) {
+    let sent = Command::new("kill")
+        .args([format!("-{signal}"), child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
+/// Issue 16: SIGTERM and SIGHUP (what `timeout`, Docker and Kubernetes send)
+/// stop a scan like Ctrl-C: no report, no temporary file, 128 + the signal.
+#[cfg(unix)]
+#[test]
+fn a_stop_signal_ends_a_scan_and_removes_its_temporary_report() {
+    for (signal, code) in [("TERM", 143), ("HUP", 129), ("INT", 130)] {
+        let out = Dir::new();
+        let report = out.path().join("r.jsonl");
+        let child = spawn_piped(&["scan", "-", "-q", "-o", report.to_str().unwrap()]);
+        wait_for_temp_report(out.path());
+        send_signal(&child, signal);
+        let o = child.wait_with_output().unwrap(); // drops stdin only after the exit
+        assert_code(&o, code);
+        assert!(stderr(&o).contains("interrupted"), "{}", stderr(&o));
+        let left: Vec<_> = fs::read_dir(out.path()).unwrap().collect();
+        assert!(left.is_empty(), "{signal}: {left:?}");
+    }
+}
+
+/// Issue 16: a second signal during a slow posting ends the scan at once (it
+/// used to need SIGKILL), and still removes the temporary report.
+#[cfg(unix)]
+#[test]
+fn a_second_signal_ends_a_slow_scan_at_once() {
+    let d = Dir::new();
+    // 16 MiB of hits: seconds of tagging in one posting, with no place to stop.
+    let slow = d.write("slow.txt", "erp ".repeat(4 << 20));
+    let out = Dir::new();
+    let report = out.path().join("r.jsonl");
+    let child = spawn_with(
+        &[
+            "scan",
+            "-q",
+            slow.to_str().unwrap(),
+            "-o",
+            report.to_str().unwrap(),
+        ],
+        Stdio::null(),
+    );
+    wait_for_temp_report(out.path());
+    send_signal(&child, "TERM");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let second = std::time::Instant::now();
+    send_signal(&child, "TERM");
+    let o = child.wait_with_output().unwrap();
+    assert!(second.elapsed() < std::time::Duration::from_secs(3));
+    assert_code(&o, 143);
+    let left: Vec<_> = fs::read_dir(out.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// Issue 16: `ulimit -f` used to kill roletag without a word (SIGXFSZ); now the
+/// write fails with EFBIG, reported as an output error, and no file is left.
+#[cfg(unix)]
+#[test]
+fn a_file_size_limit_is_a_write_error() {
+    let out = Dir::new();
+    let report = out.path().join("r.jsonl");
+    let script = format!(
+        "ulimit -f 8 && exec \"$0\" scan -q corpora/labeled --format jsonl -o '{}'",
+        report.display()
+    );
+    let o = Command::new("sh")
+        .args(["-c", &script, env!("CARGO_BIN_EXE_roletag")])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_code(&o, 2);
+    assert!(
+        stderr(&o).contains("cannot write the report"),
+        "{}",
+        stderr(&o)
+    );
+    let left: Vec<_> = fs::read_dir(out.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
 #[test]
 fn bad_lexicon_lists_every_problem_and_exits_2() {
     let o = run(&[
