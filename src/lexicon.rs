@@ -378,8 +378,8 @@ fn validate_axes(raw: &[Spanned<toml::Value>], check: &mut Check) -> Vec<Axis> {
         } else if axes.iter().any(|x| x.name == a.name) {
             check.push(at, entry.clone(), "axis defined twice");
         }
-        if !(a.weight.is_finite() && a.weight > 0.0) {
-            check.push(at, entry, format!("weight must be > 0, got {}", a.weight));
+        if let Err(msg) = check_weight(a.weight) {
+            check.push(at, entry, msg);
         }
         axes.push(Axis {
             name: a.name,
@@ -461,12 +461,8 @@ fn validate_term(t: RawTerm, at: usize, axes: &[Axis], check: &mut Check) -> Opt
             None
         }
     };
-    if !(t.weight.is_finite() && t.weight > 0.0) {
-        check.push(
-            Some(at),
-            entry,
-            format!("weight must be > 0, got {}", t.weight),
-        );
+    if let Err(msg) = check_weight(t.weight) {
+        check.push(Some(at), entry, msg);
     }
     if check.problems.len() > before {
         return None;
@@ -481,6 +477,21 @@ fn validate_term(t: RawTerm, at: usize, axes: &[Axis], check: &mut Check) -> Opt
         line: check.line_of(at),
         context: t.context,
     })
+}
+
+/// The largest term or axis weight. Far above any useful weight (the shipped
+/// lexicon's are at most 3), and far enough below `f64::MAX` that no sum of
+/// weighted hits overflows to infinity, which would leave a posting no score.
+pub const MAX_WEIGHT: f64 = 1000.0;
+
+fn check_weight(w: f64) -> Result<(), String> {
+    if w.is_finite() && w > 0.0 && w <= MAX_WEIGHT {
+        Ok(())
+    } else {
+        Err(format!(
+            "weight must be > 0 and at most {MAX_WEIGHT}, got {w:?}"
+        ))
+    }
 }
 
 /// Turns a written term (`"Data Cent*"`) into a normalised pattern.
@@ -675,6 +686,30 @@ axes = [
         assert!(got[4].message.contains("weight must be > 0"));
         assert!(got[5].message.contains("unknown field `colour`"));
         assert!(got[6].message.contains("only allowed at the end"));
+    }
+
+    /// Issue 16: a weight of 1e308 passed, then gave postings a `null` score.
+    #[test]
+    fn weights_are_bounded() {
+        let got = problems(
+            r#"{ axis = "focus", pole = "cto", term = "x", weight = 1e308 },
+{ axis = "focus", pole = "cto", term = "y", weight = 1000.5 },
+{ axis = "focus", pole = "cto", term = "z", weight = nan },"#,
+        );
+        assert_eq!(got.len(), 3, "{got:#?}");
+        for p in &got {
+            assert!(p.message.contains("at most 1000"), "{p:?}");
+        }
+        assert!(load(r#"{ axis = "focus", pole = "cto", term = "x", weight = 1000 },"#).is_ok());
+        let axis = AXES.replace("cto = \"outward\"", "cto = \"outward\", weight = 1e300");
+        let text =
+            format!("{axis}terms = [\n{{ axis = \"focus\", pole = \"cto\", term = \"x\" }},\n]\n");
+        match Lexicon::from_toml(&text, "t.toml") {
+            Err(LexiconError::Invalid { problems, .. }) => {
+                assert!(problems[0].message.contains("at most 1000"), "{problems:?}")
+            }
+            other => panic!("expected invalid lexicon, got {other:?}"),
+        }
     }
 
     #[test]

@@ -250,7 +250,16 @@ impl Engine {
         scratch: &mut Scratch,
     ) -> Record {
         let tagged = self.tag_text(text, scratch);
-        Record::new(path, Outcome::Tagged(Box::new(tagged)), warnings)
+        let outcome = if is_finite(&tagged) {
+            Outcome::Tagged(Box::new(tagged))
+        } else {
+            // Only weights near f64's limit get here (the lexicon bounds them);
+            // a label from an infinite or NaN score would be meaningless.
+            Outcome::Failed(
+                "the score is not a finite number: the lexicon's weights are too large".into(),
+            )
+        };
+        Record::new(path, outcome, warnings)
     }
 
     /// Tags one record of a record file (parsing it first if it is a raw JSON line).
@@ -292,6 +301,16 @@ impl Engine {
         record.path = path.to_string();
         record
     }
+}
+
+/// True when every number a report shows for `t` is finite.
+fn is_finite(t: &Tagged) -> bool {
+    let s = &t.scores;
+    [t.tagging.score, t.tagging.confidence]
+        .into_iter()
+        .chain([s.total, s.core].into_iter().flat_map(|w| [w.cio, w.cto]))
+        .chain(s.axes.iter().flat_map(|w| [w.cio, w.cto]))
+        .all(f64::is_finite)
 }
 
 /// A raw line is always parsed before this point; kept total rather than panicking.
@@ -748,6 +767,26 @@ mod tests {
             top: 5,
         };
         JsonLines::new(Vec::new(), cx)
+    }
+
+    /// Issue 16: weights near `f64::MAX` (refused by the lexicon loader, but a
+    /// `Lexicon` can be built in code) gave a label with a `null` score.
+    #[test]
+    fn a_non_finite_score_is_an_error_not_a_label() {
+        let mut lex = Lexicon::embedded().unwrap();
+        for a in &mut lex.axes {
+            a.weight = 1e308;
+        }
+        for t in &mut lex.terms {
+            t.weight = 1e308;
+        }
+        let e = Engine::new(lex, Thresholds::default()).unwrap();
+        let text = "Run the service desk and the ERP for internal users; own the IT budget.";
+        let r = e.tag_reader("p.txt", text.as_bytes(), &mut Scratch::default());
+        match &r.outcome {
+            Outcome::Failed(m) => assert!(m.contains("not a finite number"), "{m}"),
+            other => panic!("expected an error, got {other:?}"),
+        }
     }
 
     #[test]

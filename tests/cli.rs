@@ -1384,6 +1384,27 @@ fn bad_lexicon_lists_every_problem_and_exits_2() {
     );
 }
 
+/// Issue 16: a weight of 1e308 passed `lexicon check`, then gave `"score": null`.
+#[test]
+fn lexicon_check_refuses_huge_weights() {
+    let d = Dir::new();
+    let lex = d.write(
+        "big.toml",
+        "name = \"big\"\nversion = \"1\"\naxes = [\n  \
+         { name = \"focus\", cio = \"in\", cto = \"out\", weight = 1e308 },\n]\nterms = [\n  \
+         { axis = \"focus\", pole = \"cio\", term = \"service desk\", weight = 1e308 },\n]\n",
+    );
+    let o = run(&["lexicon", "check", lex.to_str().unwrap()]);
+    assert_code(&o, 2);
+    let err = stderr(&o);
+    for want in [
+        "big.toml:4: axis \"focus\": weight must be > 0 and at most 1000, got 1e308",
+        "big.toml:7: term \"service desk\": weight must be > 0 and at most 1000, got 1e308",
+    ] {
+        assert!(err.contains(want), "missing {want:?} in\n{err}");
+    }
+}
+
 #[test]
 fn lexicon_check_lints_conflicts() {
     let o = run(&["lexicon", "check", "tests/fixtures/lexicons/conflicts.toml"]);
