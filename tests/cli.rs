@@ -1226,30 +1226,154 @@ fn scan_unreadable_link_fails_alone() {
     assert_eq!(lines[2].tagged().label, "cto-like");
 }
 
+/// Runs roletag twice with its standard output a pipe closed early: once after
+/// reading a little of the output, once closed before it starts (so even short
+/// output hits the closed pipe). Both must end quietly: no message at all, and
+/// exit 0 (or `normal`, the code had all of a short output fitted in the pipe).
+/// See: issue 16 (the test used to check the exit code but not stderr).
+fn assert_quiet_on_a_closed_pipe(args: &[&str], normal: i32) {
+    let mut child = roletag()
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    let _ = child.stdout.as_mut().unwrap().read(&mut first);
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert!(
+        o.stderr.is_empty(),
+        "{args:?} after reading a little: {}",
+        stderr(&o)
+    );
+    let code = o.status.code();
+    assert!(
+        code == Some(0) || code == Some(normal),
+        "{args:?}: {code:?}"
+    );
+
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let o = roletag()
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(writer)
+        .output()
+        .unwrap();
+    assert!(o.stderr.is_empty(), "{args:?} closed: {}", stderr(&o));
+    assert_eq!(o.status.code(), Some(0), "{args:?} closed");
+}
+
+/// Issue 16: `scan --format csv | head -1` said "cannot write the report: Broken
+/// pipe" and exited 2; every format ends quietly.
 #[test]
 fn scan_into_closed_pipe_exits_quietly() {
     let d = Dir::new();
     for i in 0..3000 {
         d.write(&format!("p{i:05}.txt"), CIO_POSTING);
     }
-    let mut child = roletag()
-        .args(["--lexicon", MINI, "scan", "--format", "jsonl", &d.s()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = [0u8; 64];
-    child
-        .stdout
-        .as_mut()
+    for format in ["jsonl", "json", "csv", "table", "html"] {
+        assert_quiet_on_a_closed_pipe(&["--lexicon", MINI, "scan", "--format", format, &d.s()], 0);
+    }
+    assert_quiet_on_a_closed_pipe(&["--lexicon", MINI, "scan", "--files", &d.s()], 0);
+    let files: Vec<String> = (0..400)
+        .map(|i| d.path().join(format!("p{i:05}.txt")).display().to_string())
+        .collect();
+    for format in ["long", "json", "table", "csv"] {
+        let mut args = vec!["--lexicon", MINI, "tag", "--format", format];
+        args.extend(files.iter().map(String::as_str));
+        assert_quiet_on_a_closed_pipe(&args, 0);
+    }
+}
+
+/// Issue 16: the other commands with long output end quietly on a closed pipe too.
+#[test]
+fn every_command_exits_quietly_into_a_closed_pipe() {
+    let d = Dir::new();
+    let input = d.path().join("in.jsonl");
+    let (before, after) = (d.path().join("before.jsonl"), d.path().join("after.jsonl"));
+    for (text, report) in [(CIO_POSTING, &before), (CTO_POSTING, &after)] {
+        let line = serde_json::json!({ "text": text }).to_string();
+        let records: String = (0..3000)
+            .map(|i| format!("{},\"id\":\"{i}\"}}\n", &line[..line.len() - 1]))
+            .collect();
+        fs::write(&input, records).unwrap();
+        let o = run(&[
+            "--lexicon",
+            MINI,
+            "scan",
+            "-q",
+            "--format",
+            "jsonl",
+            input.to_str().unwrap(),
+            "-o",
+            report.to_str().unwrap(),
+        ]);
+        assert_code(&o, 0);
+    }
+    let (b, a) = (before.to_str().unwrap(), after.to_str().unwrap());
+    let explained: Vec<PathBuf> = fs::read_dir("corpora/labeled/cio-like")
         .unwrap()
-        .read_exact(&mut first)
-        .unwrap();
-    drop(child.stdout.take());
-    let o = child.wait_with_output().unwrap();
-    let err = stderr(&o);
-    assert!(!err.contains("panicked"), "{err}");
-    assert_eq!(o.status.code(), Some(0), "{err}");
+        .map(|e| e.unwrap().path())
+        .collect();
+    let mut explain = vec!["explain", "--color", "never"];
+    explain.extend(explained.iter().map(|p| p.to_str().unwrap()));
+    let mut explain_json = explain.clone();
+    explain_json.extend(["--format", "json"]);
+    let cases: Vec<(Vec<&str>, i32)> = vec![
+        (vec!["diff", b, a], 1),
+        (vec!["diff", b, a, "--format", "json"], 1),
+        (vec!["summarize", b, "--by", "field:id"], 0),
+        (
+            vec!["summarize", b, "--by", "field:id", "--format", "json"],
+            0,
+        ),
+        (
+            vec!["summarize", b, "--by", "field:id", "--format", "csv"],
+            0,
+        ),
+        (vec!["lexicon", "terms"], 0),
+        (vec!["lexicon", "show"], 0),
+        (
+            vec!["--lexicon", MINI, "eval", "corpora/labeled", "--misses"],
+            0,
+        ),
+        (
+            vec!["eval", "corpora/labeled", "--misses", "--format", "json"],
+            0,
+        ),
+        (
+            vec![
+                "--lexicon",
+                MINI,
+                "calibrate",
+                "corpora/labeled",
+                "--folds",
+                "2",
+            ],
+            0,
+        ),
+        (
+            vec![
+                "--lexicon",
+                MINI,
+                "calibrate",
+                "corpora/labeled",
+                "--folds",
+                "2",
+                "--format",
+                "json",
+            ],
+            0,
+        ),
+        (explain, 0),
+        (explain_json, 0),
+    ];
+    for (args, normal) in &cases {
+        assert_quiet_on_a_closed_pipe(args, *normal);
+    }
 }
 
 /// Waits until `dir` holds roletag's temporary report, i.e. the scan has
