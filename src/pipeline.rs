@@ -451,8 +451,14 @@ pub fn scan(
         })?;
     let (tx, rx) = mpsc::sync_channel::<Job>(CHUNK * 2);
     let (owned_roots, owned_opts) = (roots.to_vec(), opts.clone());
-    let producer =
-        std::thread::spawn(move || produce(&owned_roots, &owned_opts, |job| tx.send(job).is_ok()));
+    // Builder, not `thread::spawn`, which panics when the thread cannot start.
+    let producer = std::thread::Builder::new()
+        .name("roletag-reader".into())
+        .spawn(move || produce(&owned_roots, &owned_opts, |job| tx.send(job).is_ok()))
+        .map_err(|e| ScanError::Threads {
+            threads: opts.threads,
+            message: e.to_string(),
+        })?;
     let outcome = consume(engine, opts, &pool, &rx, reporter, cancel);
     // On an early stop the producer is not waited for: it may be blocked reading
     // standard input (Ctrl-C with the writer still open). Dropping `rx` makes its

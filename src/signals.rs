@@ -75,11 +75,16 @@ fn watch(state: Arc<State>) {
     let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else {
         return;
     };
-    std::thread::spawn(move || {
-        for signal in signals.forever() {
-            on_signal(&state, u8::try_from(signal).unwrap_or(0));
-        }
-    });
+    // Without the thread (out of threads at start), the signals are caught and
+    // not acted on: the scan runs to its end. `Builder` rather than
+    // `thread::spawn`, which would panic.
+    let _ = std::thread::Builder::new()
+        .name("roletag-signals".into())
+        .spawn(move || {
+            for signal in signals.forever() {
+                on_signal(&state, u8::try_from(signal).unwrap_or(0));
+            }
+        });
 }
 
 #[cfg(not(unix))]

@@ -1621,6 +1621,25 @@ fn embedded_lexicon_tags_the_obvious_cases() {
     assert_eq!(labels, ["cio-like", "cto-like", "unclassified"]);
 }
 
+/// Issue 16: `-j 5000` could panic in the standard library; it is refused.
+#[test]
+fn thread_counts_are_bounded() {
+    for args in [
+        &["scan", "-j", "5000", "corpora/sample"][..],
+        &["eval", "-j", "513", "corpora/labeled"],
+        &["calibrate", "-j", "100000", "corpora/labeled"],
+    ] {
+        let o = run(args);
+        assert_code(&o, 2);
+        assert!(
+            stderr(&o).contains("--threads must be at most 512"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert!(o.stdout.is_empty());
+    }
+}
+
 #[test]
 fn invalid_thresholds_are_usage_errors() {
     for args in [["--blend-margin", "1.5"], ["--min-evidence", "-1"]] {
