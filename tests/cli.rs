@@ -1190,6 +1190,31 @@ fn scan_leaves_its_own_report_out_of_the_walk() {
     }
 }
 
+/// Issue 16: 200,000 nested `<div>`s took 68 s in the HTML parser; such a
+/// document is that posting's error, at once, and the others are tagged.
+#[test]
+fn scan_refuses_deeply_nested_html_alone() {
+    let d = Dir::new();
+    d.write("a.txt", CIO_POSTING);
+    let deep = format!(
+        "{}IT budget{}",
+        "<div>".repeat(200_000),
+        "</div>".repeat(200_000)
+    );
+    d.write("b.html", deep);
+    let start = std::time::Instant::now();
+    let o = run(&["--lexicon", MINI, "scan", "--format", "jsonl", &d.s()]);
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+    assert_code(&o, 1);
+    let lines = jsonl(&o);
+    assert_eq!(lines[0].tagged().label, "cio-like");
+    let err = &lines[1].failed().error;
+    assert!(
+        err.contains("HTML nested more than 4096 elements deep"),
+        "{err}"
+    );
+}
+
 #[test]
 fn scan_missing_root_is_exit_2_after_the_rest() {
     let d = mixed_folder();
