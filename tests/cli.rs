@@ -1436,12 +1436,23 @@ fn a_stop_signal_ends_a_scan_and_removes_its_temporary_report() {
     for (signal, code) in [("TERM", 143), ("HUP", 129), ("INT", 130)] {
         let out = Dir::new();
         let report = out.path().join("r.jsonl");
-        let child = spawn_piped(&["scan", "-", "-q", "-o", report.to_str().unwrap()]);
+        let mut child = spawn_piped(&["scan", "-", "-q", "-o", report.to_str().unwrap()]);
+        // Standard input stays open until the exit: at its end the scan would
+        // finish, and race the signal.
+        let stdin = child.stdin.take();
         wait_for_temp_report(out.path());
         send_signal(&child, signal);
-        let o = child.wait_with_output().unwrap(); // drops stdin only after the exit
-        assert_code(&o, code);
-        assert!(stderr(&o).contains("interrupted"), "{}", stderr(&o));
+        let status = child.wait().unwrap();
+        drop(stdin);
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        assert_eq!(status.code(), Some(code), "{signal}: {err}");
+        assert!(err.contains("interrupted"), "{err}");
         let left: Vec<_> = fs::read_dir(out.path()).unwrap().collect();
         assert!(left.is_empty(), "{signal}: {left:?}");
     }
