@@ -624,25 +624,36 @@ impl Command {
     }
 }
 
+/// The most worker threads `-j` takes. Far more than any machine this runs on
+/// has cores; beyond it, starting the threads can exhaust memory or the
+/// process limit (`-j 5000` could panic in the standard library).
+const MAX_THREADS: usize = 512;
+
+/// Checks `-j`; 0 means one per core.
+fn threads(threads: Option<usize>) -> anyhow::Result<usize> {
+    match threads {
+        Some(0) => bail!("--threads must be at least 1"),
+        Some(n) if n > MAX_THREADS => {
+            bail!("--threads must be at most {MAX_THREADS}, got {n}")
+        }
+        other => Ok(other.unwrap_or(0)),
+    }
+}
+
 /// Scan options for commands that read labelled postings.
 fn labelled_scan(
     threads: Option<usize>,
     input: &InputArgs,
     group: &GroupArgs,
 ) -> anyhow::Result<ScanOptions> {
-    if threads == Some(0) {
-        bail!("--threads must be at least 1");
-    }
-    let mut scan = input.scan_options(threads.unwrap_or(0));
+    let mut scan = input.scan_options(self::threads(threads)?);
     scan.fields.group_field = Some(group.group_field.clone());
     Ok(scan)
 }
 
 impl ScanArgs {
     fn into_job(self) -> anyhow::Result<ScanJob> {
-        if self.threads == Some(0) {
-            bail!("--threads must be at least 1");
-        }
+        let threads = threads(self.threads)?;
         roletag::walk::check_globs(&self.globs)?;
         let mut paths = self.paths;
         if self.stdin {
@@ -662,11 +673,12 @@ impl ScanArgs {
             follow_links: self.follow,
             globs: self.globs,
             max_depth: self.max_depth,
+            skip: Vec::new(),
         };
         Ok(ScanJob {
             scan: ScanOptions {
                 walk,
-                ..self.input.scan_options(self.threads.unwrap_or(0))
+                ..self.input.scan_options(threads)
             },
             paths,
             format: match self.format {

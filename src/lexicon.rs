@@ -385,8 +385,8 @@ fn validate_axes(raw: &[Spanned<toml::Value>], check: &mut Check) -> Vec<Axis> {
         } else if axes.iter().any(|x| x.name == a.name) {
             check.push(at, entry.clone(), "axis defined twice");
         }
-        if !(a.weight.is_finite() && a.weight > 0.0) {
-            check.push(at, entry, format!("weight must be > 0, got {}", a.weight));
+        if let Err(msg) = check_weight(a.weight) {
+            check.push(at, entry, msg);
         }
         axes.push(Axis {
             name: a.name,
@@ -432,7 +432,7 @@ fn validate_term(t: RawTerm, at: usize, axes: &[Axis], check: &mut Check) -> Opt
     let entry = if name.is_empty() {
         "term".to_string()
     } else {
-        format!("term {name:?}")
+        format!("term {:?}", shortened(&name))
     };
     let name = match &t.name {
         Some(shown) if shown.trim().is_empty() => {
@@ -468,16 +468,12 @@ fn validate_term(t: RawTerm, at: usize, axes: &[Axis], check: &mut Check) -> Opt
             None
         }
     };
-    if !(t.weight.is_finite() && t.weight > 0.0) {
-        check.push(
-            Some(at),
-            entry.clone(),
-            format!("weight must be > 0, got {}", t.weight),
-        );
+    if let Err(msg) = check_weight(t.weight) {
+        check.push(Some(at), entry.clone(), msg);
     }
     if let Some(p) = t.prior {
-        if !(p.is_finite() && p > 0.0) {
-            check.push(Some(at), entry, format!("prior must be > 0, got {p}"));
+        if let Err(msg) = check_weight(p) {
+            check.push(Some(at), entry, format!("prior: {msg}"));
         }
     }
     if check.problems.len() > before {
@@ -496,6 +492,37 @@ fn validate_term(t: RawTerm, at: usize, axes: &[Axis], check: &mut Check) -> Opt
     })
 }
 
+/// The largest term or axis weight. Far above any useful weight (the shipped
+/// lexicon's are at most 3), and far enough below `f64::MAX` that no sum of
+/// weighted hits overflows to infinity, which would leave a posting no score.
+pub const MAX_WEIGHT: f64 = 1000.0;
+
+/// `name` cut to 60 characters with `...`, so a runaway term does not flood the
+/// message that names it.
+fn shortened(name: &str) -> std::borrow::Cow<'_, str> {
+    match name.char_indices().nth(60) {
+        Some((cut, _)) => format!("{}...", &name[..cut]).into(),
+        None => name.into(),
+    }
+}
+
+fn check_weight(w: f64) -> Result<(), String> {
+    if w.is_finite() && w > 0.0 && w <= MAX_WEIGHT {
+        Ok(())
+    } else {
+        Err(format!(
+            "weight must be > 0 and at most {MAX_WEIGHT}, got {w:?}"
+        ))
+    }
+}
+
+/// The most words a term (or variant) may have. The shipped lexicon's longest has
+/// five; a term of 10,000 repeated words took minutes to check and build.
+pub const MAX_TERM_WORDS: usize = 32;
+
+/// The most bytes a term (or variant) may have, once normalised.
+pub const MAX_TERM_BYTES: usize = 256;
+
 /// Turns a written term (`"Data Cent*"`) into a normalised pattern.
 pub(crate) fn parse_literal(written: &str) -> Result<Pattern, String> {
     let (body, prefix) = match written.trim_end().strip_suffix('*') {
@@ -508,6 +535,14 @@ pub(crate) fn parse_literal(written: &str) -> Result<Pattern, String> {
     let norm = normalize_term(body);
     if norm.is_empty() {
         return Err("empty term".into());
+    }
+    let words = norm.split(' ').count();
+    if words > MAX_TERM_WORDS || norm.len() > MAX_TERM_BYTES {
+        return Err(format!(
+            "term too long ({words} words, {} bytes): at most {MAX_TERM_WORDS} words \
+             and {MAX_TERM_BYTES} bytes",
+            norm.len()
+        ));
     }
     if prefix && norm.ends_with(' ') {
         return Err("`*` must follow a word".into());
@@ -697,6 +732,53 @@ axes = [
         assert!(got[4].message.contains("weight must be > 0"));
         assert!(got[5].message.contains("unknown field `colour`"));
         assert!(got[6].message.contains("only allowed at the end"));
+    }
+
+    /// Issue 16: a term of 10,000 words took minutes to build.
+    #[test]
+    fn terms_are_bounded_in_words_and_bytes() {
+        let words = vec!["it"; MAX_TERM_WORDS + 1].join(" ");
+        let bytes = "x".repeat(MAX_TERM_BYTES + 1);
+        let got = problems(&format!(
+            r#"{{ axis = "focus", pole = "cio", term = "{words}" }},
+{{ axis = "focus", pole = "cio", term = "ok", variants = ["{bytes}"] }},"#
+        ));
+        assert_eq!(got.len(), 2, "{got:#?}");
+        assert!(
+            got[0].message.contains("term too long (33 words"),
+            "{got:?}"
+        );
+        assert!(got[1].message.contains("variant"), "{got:?}");
+        assert!(got[1].message.contains("at most 32 words and 256 bytes"));
+        let longest = vec!["it"; MAX_TERM_WORDS].join(" ");
+        assert!(load(&format!(
+            r#"{{ axis = "focus", pole = "cio", term = "{longest}" }},"#
+        ))
+        .is_ok());
+    }
+
+    /// Issue 16: a weight of 1e308 passed, then gave postings a `null` score.
+    #[test]
+    fn weights_are_bounded() {
+        let got = problems(
+            r#"{ axis = "focus", pole = "cto", term = "x", weight = 1e308 },
+{ axis = "focus", pole = "cto", term = "y", weight = 1000.5 },
+{ axis = "focus", pole = "cto", term = "z", weight = nan },"#,
+        );
+        assert_eq!(got.len(), 3, "{got:#?}");
+        for p in &got {
+            assert!(p.message.contains("at most 1000"), "{p:?}");
+        }
+        assert!(load(r#"{ axis = "focus", pole = "cto", term = "x", weight = 1000 },"#).is_ok());
+        let axis = AXES.replace("cto = \"outward\"", "cto = \"outward\", weight = 1e300");
+        let text =
+            format!("{axis}terms = [\n{{ axis = \"focus\", pole = \"cto\", term = \"x\" }},\n]\n");
+        match Lexicon::from_toml(&text, "t.toml") {
+            Err(LexiconError::Invalid { problems, .. }) => {
+                assert!(problems[0].message.contains("at most 1000"), "{problems:?}")
+            }
+            other => panic!("expected invalid lexicon, got {other:?}"),
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod run;
 mod run_eval;
 mod run_explain;
 mod run_report;
+mod signals;
 
 use std::process::ExitCode;
 
@@ -23,6 +24,7 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    signals::ignore_file_size_limit();
     let args = cli::Args::parse();
     match args.into_config().and_then(run::run) {
         Ok(code) => code,
@@ -35,10 +37,21 @@ fn main() -> ExitCode {
 }
 
 /// A closed stdout (`roletag scan | head`) is a normal, quiet end, as in ripgrep.
+/// The closed pipe may hide inside another error: the CSV or JSON writer's, or
+/// an `io::Error` wrapping one.
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
-    err.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-    })
+    err.chain().any(is_broken_pipe_cause)
+}
+
+fn is_broken_pipe_cause(cause: &(dyn std::error::Error + 'static)) -> bool {
+    if let Some(e) = cause.downcast_ref::<std::io::Error>() {
+        return e.kind() == std::io::ErrorKind::BrokenPipe
+            || e.get_ref().is_some_and(|inner| is_broken_pipe_cause(inner));
+    }
+    if let Some(csv::ErrorKind::Io(e)) = cause.downcast_ref::<csv::Error>().map(|e| e.kind()) {
+        return e.kind() == std::io::ErrorKind::BrokenPipe;
+    }
+    cause
+        .downcast_ref::<serde_json::Error>()
+        .is_some_and(|e| e.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe))
 }

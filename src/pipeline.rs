@@ -257,7 +257,16 @@ impl Engine {
         scratch: &mut Scratch,
     ) -> Record {
         let tagged = self.tag_text(text, scratch);
-        Record::new(path, Outcome::Tagged(Box::new(tagged)), warnings)
+        let outcome = if is_finite(&tagged) {
+            Outcome::Tagged(Box::new(tagged))
+        } else {
+            // Only weights near f64's limit get here (the lexicon bounds them);
+            // a label from an infinite or NaN score would be meaningless.
+            Outcome::Failed(
+                "the score is not a finite number: the lexicon's weights are too large".into(),
+            )
+        };
+        Record::new(path, outcome, warnings)
     }
 
     /// Tags one record of a record file (parsing it first if it is a raw JSON line).
@@ -300,6 +309,16 @@ impl Engine {
         record.path = path.to_string();
         record
     }
+}
+
+/// True when every number a report shows for `t` is finite.
+fn is_finite(t: &Tagged) -> bool {
+    let s = &t.scores;
+    [t.tagging.score, t.tagging.confidence]
+        .into_iter()
+        .chain([s.total, s.core].into_iter().flat_map(|w| [w.cio, w.cto]))
+        .chain(s.axes.iter().flat_map(|w| [w.cio, w.cto]))
+        .all(f64::is_finite)
 }
 
 /// A raw line is always parsed before this point; kept total rather than panicking.
@@ -440,8 +459,14 @@ pub fn scan(
         })?;
     let (tx, rx) = mpsc::sync_channel::<Job>(CHUNK * 2);
     let (owned_roots, owned_opts) = (roots.to_vec(), opts.clone());
-    let producer =
-        std::thread::spawn(move || produce(&owned_roots, &owned_opts, |job| tx.send(job).is_ok()));
+    // Builder, not `thread::spawn`, which panics when the thread cannot start.
+    let producer = std::thread::Builder::new()
+        .name("roletag-reader".into())
+        .spawn(move || produce(&owned_roots, &owned_opts, |job| tx.send(job).is_ok()))
+        .map_err(|e| ScanError::Threads {
+            threads: opts.threads,
+            message: e.to_string(),
+        })?;
     let outcome = consume(engine, opts, &pool, &rx, reporter, cancel);
     // On an early stop the producer is not waited for: it may be blocked reading
     // standard input (Ctrl-C with the writer still open). Dropping `rx` makes its
@@ -756,6 +781,26 @@ mod tests {
             top: 5,
         };
         JsonLines::new(Vec::new(), cx)
+    }
+
+    /// Issue 16: weights near `f64::MAX` (refused by the lexicon loader, but a
+    /// `Lexicon` can be built in code) gave a label with a `null` score.
+    #[test]
+    fn a_non_finite_score_is_an_error_not_a_label() {
+        let mut lex = Lexicon::embedded().unwrap();
+        for a in &mut lex.axes {
+            a.weight = 1e308;
+        }
+        for t in &mut lex.terms {
+            t.weight = 1e308;
+        }
+        let e = Engine::new(lex, Thresholds::default()).unwrap();
+        let text = "Run the service desk and the ERP for internal users; own the IT budget.";
+        let r = e.tag_reader("p.txt", text.as_bytes(), &mut Scratch::default());
+        match &r.outcome {
+            Outcome::Failed(m) => assert!(m.contains("not a finite number"), "{m}"),
+            other => panic!("expected an error, got {other:?}"),
+        }
     }
 
     #[test]

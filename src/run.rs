@@ -8,7 +8,6 @@ use std::io::{self, BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
-use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context as _;
@@ -23,6 +22,7 @@ use roletag::{Engine, Lexicon, Record, Reporter, Scratch, Summary};
 
 use crate::cli::{Config, Job, ScanJob};
 use crate::run_report::ScanSummary;
+use crate::signals::Cancel;
 
 /// All inputs tagged.
 pub(crate) const OK: u8 = 0;
@@ -30,8 +30,6 @@ pub(crate) const OK: u8 = 0;
 pub(crate) const SOME_FAILED: u8 = 1;
 /// Usage, path or lexicon error.
 pub(crate) const FATAL: u8 = 2;
-/// Interrupted by Ctrl-C (128 + SIGINT), as shells report it.
-const INTERRUPTED: u8 = 130;
 
 pub(crate) fn run(config: Config) -> anyhow::Result<ExitCode> {
     let code = match config.job {
@@ -164,22 +162,16 @@ pub(crate) fn exit_code(summary: &Summary, missing_path: bool) -> u8 {
     }
 }
 
-/// Set by Ctrl-C; the scan stops between chunks and the temporary report is removed.
-fn cancel_flag() -> Arc<AtomicBool> {
-    let flag = Arc::new(AtomicBool::new(false));
-    let f = Arc::clone(&flag);
-    // If a handler is already installed (tests), scans simply run uninterruptible.
-    let _ = ctrlc::set_handler(move || f.store(true, std::sync::atomic::Ordering::SeqCst));
-    flag
-}
-
 fn scan(config: &Config, job: &ScanJob) -> anyhow::Result<u8> {
     if job.list_files {
         return list_files(job);
     }
+    if let Some(output) = &job.output {
+        refuse_output_as_input(output, &job.paths)?;
+    }
+    let cancel = Cancel::install();
     let engine = engine(config, Build::Throughput)?;
     let opts = job.scan.clone();
-    let cancel = cancel_flag();
     let started = Instant::now();
     let bar = progress_bar(config.quiet);
     // The summary table goes where the report does not: stdout when the report is a file.
@@ -195,7 +187,7 @@ fn scan(config: &Config, job: &ScanJob) -> anyhow::Result<u8> {
         Some(path) => scan_to_file(config, job, &engine, &opts, &mut tap, &cancel, path),
         None => {
             let out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
-            scan_into(config, job, &engine, &opts, &mut tap, &cancel, out)
+            scan_into(config, job, &engine, &opts, &mut tap, cancel.flag(), out)
         }
     };
     bar.finish_and_clear();
@@ -203,7 +195,7 @@ fn scan(config: &Config, job: &ScanJob) -> anyhow::Result<u8> {
         Ok(o) => o,
         Err(ScanError::Interrupted) => {
             eprintln!("roletag: interrupted; no report written");
-            return Ok(INTERRUPTED);
+            return Ok(cancel.exit_code());
         }
         Err(e) => return Err(e.into()),
     };
@@ -229,19 +221,62 @@ fn scan_to_file(
     engine: &Engine,
     opts: &ScanOptions,
     tap: &mut Tap<'_, '_>,
-    cancel: &AtomicBool,
+    cancel: &Cancel,
     path: &Path,
 ) -> Result<ScanOutcome, ScanError> {
     if is_special_file(path) {
         // A device, FIFO or socket (`-o /dev/null`, `-o /dev/stdout`): write
         // straight to it. Renaming a temporary file over it would replace it.
         let file = std::fs::OpenOptions::new().write(true).open(path)?;
-        return scan_into(config, job, engine, opts, tap, cancel, BufWriter::new(file));
+        return scan_into(
+            config,
+            job,
+            engine,
+            opts,
+            tap,
+            cancel.flag(),
+            BufWriter::new(file),
+        );
     }
     let tmp = temp_beside(path)?;
-    let outcome = scan_into(config, job, engine, opts, tap, cancel, BufWriter::new(&tmp))?;
-    tmp.persist(path).map_err(|e| ScanError::Output(e.error))?;
-    Ok(outcome)
+    // The report and its temporary file are never read as postings, so a second
+    // run into a folder it scans does not tag the first run's report.
+    let mut opts = opts.clone();
+    opts.walk.skip = [path, tmp.path()]
+        .into_iter()
+        .filter_map(walk::SkipFile::new)
+        .collect();
+    cancel.set_temp(Some(tmp.path().to_path_buf()));
+    let out = BufWriter::new(&tmp);
+    let outcome = scan_into(config, job, engine, &opts, tap, cancel.flag(), out);
+    let outcome = outcome.and_then(|o| {
+        tmp.persist(path).map_err(|e| ScanError::Output(e.error))?;
+        Ok(o)
+    });
+    cancel.set_temp(None);
+    outcome
+}
+
+/// Refuses `-o FILE` when FILE is one of the inputs named on the command line
+/// (the same file, through whatever path or symlink): renaming the report over
+/// it would destroy the input.
+fn refuse_output_as_input(output: &Path, roots: &[PathBuf]) -> anyhow::Result<()> {
+    let Ok(out) = walk::FileId::of(output) else {
+        return Ok(()); // a new file cannot be an input
+    };
+    if is_special_file(output) {
+        return Ok(()); // `-o /dev/stdout` is written, never renamed over
+    }
+    for root in roots.iter().filter(|r| r.as_os_str() != "-") {
+        if walk::FileId::of(root).is_ok_and(|id| id == out) {
+            anyhow::bail!(
+                "-o {} is also an input ({}): the report would replace it; write it elsewhere",
+                output.display(),
+                root.display()
+            );
+        }
+    }
+    Ok(())
 }
 
 /// A temporary file in `path`'s folder, renamed over `path` once the report is

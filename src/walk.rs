@@ -26,6 +26,61 @@ pub struct WalkOptions {
     pub globs: Vec<String>,
     /// Maximum depth below each root (`None`: unlimited).
     pub max_depth: Option<usize>,
+    /// Files left out of the walk wherever they are found: the report being
+    /// written (`-o`) and its temporary file, so a scan never reads its own output.
+    pub skip: Vec<SkipFile>,
+}
+
+/// A file the walk leaves out, known by its name and its identity, so that a
+/// symlink or another path to it is left out too.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SkipFile {
+    name: std::ffi::OsString,
+    id: FileId,
+}
+
+impl SkipFile {
+    /// The file at `path`, or `None` when it does not exist (nothing to skip).
+    pub fn new(path: &Path) -> Option<SkipFile> {
+        Some(SkipFile {
+            name: path.file_name()?.to_os_string(),
+            id: FileId::of(path).ok()?,
+        })
+    }
+}
+
+/// A file's identity: device and inode on Unix, the canonical path elsewhere.
+/// Two paths with the same identity are the same file (a symlink, a hard link, `./x`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FileId(#[cfg(unix)] (u64, u64), #[cfg(not(unix))] PathBuf);
+
+impl FileId {
+    /// The identity of the file `path` names, following symlinks.
+    ///
+    /// # Errors
+    /// The file cannot be found or its metadata read.
+    pub fn of(path: &Path) -> std::io::Result<FileId> {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let m = std::fs::metadata(path)?;
+            Ok(FileId((m.dev(), m.ino())))
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(FileId(std::fs::canonicalize(path)?))
+        }
+    }
+}
+
+/// True when the walk should leave `entry` out. Only a file with a skipped
+/// file's name, or a followed symlink, costs a `stat`.
+fn is_skipped(entry: &ignore::DirEntry, skip: &[SkipFile]) -> bool {
+    if skip.is_empty() {
+        return false;
+    }
+    let maybe = entry.path_is_symlink() || skip.iter().any(|s| s.name == entry.file_name());
+    maybe && FileId::of(entry.path()).is_ok_and(|id| skip.iter().any(|s| s.id == id))
 }
 
 /// One thing the walk found.
@@ -135,6 +190,7 @@ fn walk_root(
     for entry in b.build() {
         let item = match entry {
             Ok(e) => match e.file_type() {
+                Some(t) if t.is_file() && is_skipped(&e, &opts.skip) => continue,
                 Some(t) if t.is_file() => WalkItem::File(e.into_path()),
                 Some(t) => match crate::input::special_kind(t) {
                     Some(kind) => WalkItem::Special {
@@ -269,6 +325,32 @@ mod tests {
             }
         ));
         assert_eq!(items[1], WalkItem::File(d.path().join("b.txt")));
+    }
+
+    #[test]
+    fn skipped_files_are_left_out_by_identity() {
+        let d = tree();
+        let opts = WalkOptions {
+            skip: vec![SkipFile::new(&d.path().join("a/../b.txt")).unwrap()],
+            ..WalkOptions::default()
+        };
+        let got = files(&collect(&[d.path().to_path_buf()], &opts), d.path());
+        assert_eq!(got, ["a/c.md", "a/z.txt"]);
+        assert_eq!(SkipFile::new(&d.path().join("nope.txt")), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_followed_symlink_to_a_skipped_file_is_left_out() {
+        let d = tree();
+        std::os::unix::fs::symlink(d.path().join("b.txt"), d.path().join("link.txt")).unwrap();
+        let opts = WalkOptions {
+            follow_links: true,
+            skip: vec![SkipFile::new(&d.path().join("b.txt")).unwrap()],
+            ..WalkOptions::default()
+        };
+        let got = files(&collect(&[d.path().to_path_buf()], &opts), d.path());
+        assert_eq!(got, ["a/c.md", "a/z.txt"]);
     }
 
     #[test]

@@ -1141,6 +1141,86 @@ fn scan_output_file_is_written_whole() {
     assert_eq!(leftovers.len(), 1, "no temporary file left behind");
 }
 
+/// Issue 16: `-o` naming an input would replace the input with the report.
+#[test]
+fn scan_refuses_an_output_that_is_an_input() {
+    let d = Dir::new();
+    let input = d.write("in.jsonl", "{\"text\": \"IT Manager\"}\n");
+    let link = d.path().join("link.jsonl");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&input, &link).unwrap();
+    #[cfg(not(unix))]
+    fs::copy(&input, &link).unwrap();
+    let dotted = d.path().join(".").join("in.jsonl");
+    let cases: &[(&Path, &Path)] = &[(&input, &input), (&link, &input), (&dotted, &link)];
+    for (root, output) in cases.iter().take(if cfg!(unix) { 3 } else { 1 }) {
+        let o = run(&[
+            "scan",
+            root.to_str().unwrap(),
+            "-o",
+            output.to_str().unwrap(),
+        ]);
+        assert_code(&o, 2);
+        assert!(stderr(&o).contains("is also an input"), "{}", stderr(&o));
+    }
+    assert_eq!(
+        fs::read_to_string(&input).unwrap(),
+        "{\"text\": \"IT Manager\"}\n"
+    );
+}
+
+/// Issue 16: a second run into a folder it scans does not tag the first run's
+/// report, nor its own temporary file (hidden, so only with `--hidden`).
+#[test]
+fn scan_leaves_its_own_report_out_of_the_walk() {
+    let d = Dir::new();
+    d.write("a.txt", CIO_POSTING);
+    d.write("b.txt", CTO_POSTING);
+    let report = d.path().join("report.jsonl");
+    for _ in 0..2 {
+        let o = run(&[
+            "--lexicon",
+            MINI,
+            "scan",
+            "--hidden",
+            "--format",
+            "jsonl",
+            "-o",
+            report.to_str().unwrap(),
+            &d.s(),
+        ]);
+        assert_code(&o, 0);
+        let text = fs::read_to_string(&report).unwrap();
+        assert_eq!(text.lines().count(), 2, "{text}");
+        assert!(!text.contains("report.jsonl") && !text.contains(".roletag-"));
+    }
+}
+
+/// Issue 16: 200,000 nested `<div>`s took 68 s in the HTML parser; such a
+/// document is that posting's error, at once, and the others are tagged.
+#[test]
+fn scan_refuses_deeply_nested_html_alone() {
+    let d = Dir::new();
+    d.write("a.txt", CIO_POSTING);
+    let deep = format!(
+        "{}IT budget{}",
+        "<div>".repeat(200_000),
+        "</div>".repeat(200_000)
+    );
+    d.write("b.html", deep);
+    let start = std::time::Instant::now();
+    let o = run(&["--lexicon", MINI, "scan", "--format", "jsonl", &d.s()]);
+    assert!(start.elapsed() < std::time::Duration::from_secs(20));
+    assert_code(&o, 1);
+    let lines = jsonl(&o);
+    assert_eq!(lines[0].tagged().label, "cio-like");
+    let err = &lines[1].failed().error;
+    assert!(
+        err.contains("HTML nested more than 4096 elements deep"),
+        "{err}"
+    );
+}
+
 #[test]
 fn scan_missing_root_is_exit_2_after_the_rest() {
     let d = mixed_folder();
@@ -1177,30 +1257,269 @@ fn scan_unreadable_link_fails_alone() {
     assert_eq!(lines[2].tagged().label, "cto-like");
 }
 
+/// Runs roletag twice with its standard output a pipe closed early: once after
+/// reading a little of the output, once closed before it starts (so even short
+/// output hits the closed pipe). Both must end quietly: no message at all, and
+/// exit 0 (or `normal`, the code had all of a short output fitted in the pipe).
+/// See: issue 16 (the test used to check the exit code but not stderr).
+fn assert_quiet_on_a_closed_pipe(args: &[&str], normal: i32) {
+    let mut child = roletag()
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    let _ = child.stdout.as_mut().unwrap().read(&mut first);
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    assert!(
+        o.stderr.is_empty(),
+        "{args:?} after reading a little: {}",
+        stderr(&o)
+    );
+    let code = o.status.code();
+    assert!(
+        code == Some(0) || code == Some(normal),
+        "{args:?}: {code:?}"
+    );
+
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let o = roletag()
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(writer)
+        .output()
+        .unwrap();
+    assert!(o.stderr.is_empty(), "{args:?} closed: {}", stderr(&o));
+    assert_eq!(o.status.code(), Some(0), "{args:?} closed");
+}
+
+/// Issue 16: `scan --format csv | head -1` said "cannot write the report: Broken
+/// pipe" and exited 2; every format ends quietly.
 #[test]
 fn scan_into_closed_pipe_exits_quietly() {
     let d = Dir::new();
     for i in 0..3000 {
         d.write(&format!("p{i:05}.txt"), CIO_POSTING);
     }
-    let mut child = roletag()
-        .args(["--lexicon", MINI, "scan", "--format", "jsonl", &d.s()])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut first = [0u8; 64];
-    child
-        .stdout
-        .as_mut()
+    for format in ["jsonl", "json", "csv", "table", "html"] {
+        assert_quiet_on_a_closed_pipe(&["--lexicon", MINI, "scan", "--format", format, &d.s()], 0);
+    }
+    assert_quiet_on_a_closed_pipe(&["--lexicon", MINI, "scan", "--files", &d.s()], 0);
+    let files: Vec<String> = (0..400)
+        .map(|i| d.path().join(format!("p{i:05}.txt")).display().to_string())
+        .collect();
+    for format in ["long", "json", "table", "csv"] {
+        let mut args = vec!["--lexicon", MINI, "tag", "--format", format];
+        args.extend(files.iter().map(String::as_str));
+        assert_quiet_on_a_closed_pipe(&args, 0);
+    }
+}
+
+/// Issue 16: the other commands with long output end quietly on a closed pipe too.
+#[test]
+fn every_command_exits_quietly_into_a_closed_pipe() {
+    let d = Dir::new();
+    let input = d.path().join("in.jsonl");
+    let (before, after) = (d.path().join("before.jsonl"), d.path().join("after.jsonl"));
+    for (text, report) in [(CIO_POSTING, &before), (CTO_POSTING, &after)] {
+        let line = serde_json::json!({ "text": text }).to_string();
+        let records: String = (0..3000)
+            .map(|i| format!("{},\"id\":\"{i}\"}}\n", &line[..line.len() - 1]))
+            .collect();
+        fs::write(&input, records).unwrap();
+        let o = run(&[
+            "--lexicon",
+            MINI,
+            "scan",
+            "-q",
+            "--format",
+            "jsonl",
+            input.to_str().unwrap(),
+            "-o",
+            report.to_str().unwrap(),
+        ]);
+        assert_code(&o, 0);
+    }
+    let (b, a) = (before.to_str().unwrap(), after.to_str().unwrap());
+    let explained: Vec<PathBuf> = fs::read_dir("corpora/labeled/cio-like")
         .unwrap()
-        .read_exact(&mut first)
+        .map(|e| e.unwrap().path())
+        .collect();
+    let mut explain = vec!["explain", "--color", "never"];
+    explain.extend(explained.iter().map(|p| p.to_str().unwrap()));
+    let mut explain_json = explain.clone();
+    explain_json.extend(["--format", "json"]);
+    let cases: Vec<(Vec<&str>, i32)> = vec![
+        (vec!["diff", b, a], 1),
+        (vec!["diff", b, a, "--format", "json"], 1),
+        (vec!["summarize", b, "--by", "field:id"], 0),
+        (
+            vec!["summarize", b, "--by", "field:id", "--format", "json"],
+            0,
+        ),
+        (
+            vec!["summarize", b, "--by", "field:id", "--format", "csv"],
+            0,
+        ),
+        (vec!["lexicon", "terms"], 0),
+        (vec!["lexicon", "show"], 0),
+        (
+            vec!["--lexicon", MINI, "eval", "corpora/labeled", "--misses"],
+            0,
+        ),
+        (
+            vec!["eval", "corpora/labeled", "--misses", "--format", "json"],
+            0,
+        ),
+        (
+            vec![
+                "--lexicon",
+                MINI,
+                "calibrate",
+                "corpora/labeled",
+                "--folds",
+                "2",
+            ],
+            0,
+        ),
+        (
+            vec![
+                "--lexicon",
+                MINI,
+                "calibrate",
+                "corpora/labeled",
+                "--folds",
+                "2",
+                "--format",
+                "json",
+            ],
+            0,
+        ),
+        (explain, 0),
+        (explain_json, 0),
+    ];
+    for (args, normal) in &cases {
+        assert_quiet_on_a_closed_pipe(args, *normal);
+    }
+}
+
+/// Waits until `dir` holds roletag's temporary report, i.e. the scan has
+/// installed its signal handlers and started writing.
+#[cfg(unix)]
+fn wait_for_temp_report(dir: &Path) {
+    let start = std::time::Instant::now();
+    while start.elapsed() < std::time::Duration::from_secs(60) {
+        let found = fs::read_dir(dir).unwrap().any(|e| {
+            let name = e.unwrap().file_name();
+            name.to_string_lossy().starts_with(".roletag-")
+        });
+        if found {
+            return;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    panic!("no temporary report appeared in {}", dir.display());
+}
+
+#[cfg(unix)]
+fn send_signal(child: &std::process::Child, signal: &str) {
+    let sent = Command::new("kill")
+        .args([format!("-{signal}"), child.id().to_string()])
+        .status()
         .unwrap();
-    drop(child.stdout.take());
+    assert!(sent.success());
+}
+
+/// Issue 16: SIGTERM and SIGHUP (what `timeout`, Docker and Kubernetes send)
+/// stop a scan like Ctrl-C: no report, no temporary file, 128 + the signal.
+#[cfg(unix)]
+#[test]
+fn a_stop_signal_ends_a_scan_and_removes_its_temporary_report() {
+    for (signal, code) in [("TERM", 143), ("HUP", 129), ("INT", 130)] {
+        let out = Dir::new();
+        let report = out.path().join("r.jsonl");
+        let mut child = spawn_piped(&["scan", "-", "-q", "-o", report.to_str().unwrap()]);
+        // Standard input stays open until the exit: at its end the scan would
+        // finish, and race the signal.
+        let stdin = child.stdin.take();
+        wait_for_temp_report(out.path());
+        send_signal(&child, signal);
+        let status = child.wait().unwrap();
+        drop(stdin);
+        let mut err = String::new();
+        child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut err)
+            .unwrap();
+        assert_eq!(status.code(), Some(code), "{signal}: {err}");
+        assert!(err.contains("interrupted"), "{err}");
+        let left: Vec<_> = fs::read_dir(out.path()).unwrap().collect();
+        assert!(left.is_empty(), "{signal}: {left:?}");
+    }
+}
+
+/// Issue 16: a second signal during a slow posting ends the scan at once (it
+/// used to need SIGKILL), and still removes the temporary report.
+#[cfg(unix)]
+#[test]
+fn a_second_signal_ends_a_slow_scan_at_once() {
+    let d = Dir::new();
+    // 16 MiB of hits: seconds of tagging in one posting, with no place to stop.
+    let slow = d.write("slow.txt", "erp ".repeat(4 << 20));
+    let out = Dir::new();
+    let report = out.path().join("r.jsonl");
+    let child = spawn_with(
+        &[
+            "scan",
+            "-q",
+            slow.to_str().unwrap(),
+            "-o",
+            report.to_str().unwrap(),
+        ],
+        Stdio::null(),
+    );
+    wait_for_temp_report(out.path());
+    send_signal(&child, "TERM");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let second = std::time::Instant::now();
+    send_signal(&child, "TERM");
     let o = child.wait_with_output().unwrap();
-    let err = stderr(&o);
-    assert!(!err.contains("panicked"), "{err}");
-    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(second.elapsed() < std::time::Duration::from_secs(3));
+    assert_code(&o, 143);
+    let left: Vec<_> = fs::read_dir(out.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// Issue 16: `ulimit -f` used to kill roletag without a word (SIGXFSZ); now the
+/// write fails with EFBIG, reported as an output error, and no file is left.
+#[cfg(unix)]
+#[test]
+fn a_file_size_limit_is_a_write_error() {
+    let out = Dir::new();
+    let report = out.path().join("r.jsonl");
+    let script = format!(
+        "ulimit -f 8 && exec \"$0\" scan -q corpora/labeled --format jsonl -o '{}'",
+        report.display()
+    );
+    let o = Command::new("sh")
+        .args(["-c", &script, env!("CARGO_BIN_EXE_roletag")])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_code(&o, 2);
+    assert!(
+        stderr(&o).contains("cannot write the report"),
+        "{}",
+        stderr(&o)
+    );
+    let left: Vec<_> = fs::read_dir(out.path()).unwrap().collect();
+    assert!(left.is_empty(), "{left:?}");
 }
 
 #[test]
@@ -1229,6 +1548,27 @@ fn bad_lexicon_lists_every_problem_and_exits_2() {
         "{}",
         stderr(&o)
     );
+}
+
+/// Issue 16: a weight of 1e308 passed `lexicon check`, then gave `"score": null`.
+#[test]
+fn lexicon_check_refuses_huge_weights() {
+    let d = Dir::new();
+    let lex = d.write(
+        "big.toml",
+        "name = \"big\"\nversion = \"1\"\naxes = [\n  \
+         { name = \"focus\", cio = \"in\", cto = \"out\", weight = 1e308 },\n]\nterms = [\n  \
+         { axis = \"focus\", pole = \"cio\", term = \"service desk\", weight = 1e308 },\n]\n",
+    );
+    let o = run(&["lexicon", "check", lex.to_str().unwrap()]);
+    assert_code(&o, 2);
+    let err = stderr(&o);
+    for want in [
+        "big.toml:4: axis \"focus\": weight must be > 0 and at most 1000, got 1e308",
+        "big.toml:7: term \"service desk\": weight must be > 0 and at most 1000, got 1e308",
+    ] {
+        assert!(err.contains(want), "missing {want:?} in\n{err}");
+    }
 }
 
 #[test]
@@ -1321,6 +1661,25 @@ fn embedded_lexicon_tags_the_obvious_cases() {
     assert_code(&o, 0);
     let labels: Vec<String> = jsonl(&o).iter().map(|l| l.tagged().label.clone()).collect();
     assert_eq!(labels, ["cio-like", "cto-like", "unclassified"]);
+}
+
+/// Issue 16: `-j 5000` could panic in the standard library; it is refused.
+#[test]
+fn thread_counts_are_bounded() {
+    for args in [
+        &["scan", "-j", "5000", "corpora/sample"][..],
+        &["eval", "-j", "513", "corpora/labeled"],
+        &["calibrate", "-j", "100000", "corpora/labeled"],
+    ] {
+        let o = run(args);
+        assert_code(&o, 2);
+        assert!(
+            stderr(&o).contains("--threads must be at most 512"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert!(o.stdout.is_empty());
+    }
 }
 
 #[test]
@@ -2160,10 +2519,22 @@ struct Probe {
 /// See: issue 5. Loads the report in headless Chromium: the charts, one row per
 /// posting, no script errors, the address's sort and filter, clicks, the scatter
 /// redrawn to the server's pixels, and a screenshot in target/test-artifacts.
+/// Skipped, saying why, without Chromium; CI sets ROLETAG_REQUIRE_CHROMIUM so that
+/// there it cannot be skipped (issue 16: it passed in 0.00 s, its skip unseen).
 #[test]
 fn html_report_renders_in_a_browser() {
     let Some(browser) = find_chromium() else {
-        eprintln!("skipped: chromium not installed (apt-get install chromium)");
+        let why = "chromium not on PATH (apt-get install chromium)";
+        assert!(
+            std::env::var_os("ROLETAG_REQUIRE_CHROMIUM").is_none(),
+            "ROLETAG_REQUIRE_CHROMIUM is set, but {why}"
+        );
+        // Straight to stderr, past the harness's capture, so the skip shows in every run.
+        writeln!(
+            std::io::stderr(),
+            "html_report_renders_in_a_browser skipped: {why}"
+        )
+        .unwrap();
         return;
     };
     let case = BrowserCase::new();

@@ -19,14 +19,32 @@ use super::ReadError;
 /// The most of `word/document.xml` that is inflated, so a zip bomb cannot fill memory.
 const MAX_XML: u64 = 64 * 1024 * 1024;
 
-/// Extracts the paragraphs of a DOCX file.
-pub(super) fn text(bytes: &[u8]) -> Result<String, ReadError> {
+/// Extracts the paragraphs of a DOCX file, at most `max_text` bytes of them. The
+/// warnings say when the text or the XML was cut.
+pub(super) fn text(bytes: &[u8], max_text: usize) -> Result<(String, Vec<String>), ReadError> {
     let fail = |message: String| ReadError::Format(format!("cannot read DOCX: {message}"));
-    let xml = document_xml(bytes).map_err(fail)?;
-    paragraphs(&xml).map_err(|m| fail(format!("word/document.xml: {m}")))
+    let (xml, xml_cut) = document_xml(bytes).map_err(fail)?;
+    let mut warnings = Vec::new();
+    if xml_cut {
+        warnings.push(format!(
+            "word/document.xml inflates to more than {} MiB: only its first {} MiB read",
+            MAX_XML >> 20,
+            MAX_XML >> 20
+        ));
+    }
+    let (text, text_cut) =
+        paragraphs(&xml, max_text, xml_cut).map_err(|m| fail(format!("word/document.xml: {m}")))?;
+    if text_cut {
+        warnings.push(format!(
+            "text truncated to {} bytes (--max-bytes; the document holds more)",
+            text.len()
+        ));
+    }
+    Ok((text, warnings))
 }
 
-fn document_xml(bytes: &[u8]) -> Result<String, String> {
+/// The document's XML, and whether it was cut at [`MAX_XML`].
+fn document_xml(bytes: &[u8]) -> Result<(String, bool), String> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
         .map_err(|e| format!("not a valid zip archive ({e})"))?;
     let entry = zip.by_name("word/document.xml").map_err(|e| match e {
@@ -36,24 +54,39 @@ fn document_xml(bytes: &[u8]) -> Result<String, String> {
         e => format!("word/document.xml: {e}"),
     })?;
     let mut xml = Vec::new();
+    // One byte over tells a cut document from one of exactly MAX_XML bytes.
     entry
-        .take(MAX_XML)
+        .take(MAX_XML + 1)
         .read_to_end(&mut xml)
         .map_err(|e| format!("word/document.xml: {e}"))?;
+    let cut = xml.len() as u64 > MAX_XML;
+    xml.truncate(usize::try_from(MAX_XML).unwrap_or(xml.len()));
     // Word writes UTF-8; anything else is damage, which the XML parse will report.
-    Ok(String::from_utf8_lossy(&xml).into_owned())
+    Ok((String::from_utf8_lossy(&xml).into_owned(), cut))
 }
 
-/// The text of every `w:p` in `xml`, one line each.
-fn paragraphs(xml: &str) -> Result<String, String> {
+/// The text of every `w:p` in `xml`, one line each, cut to at most `max` bytes
+/// (at a character boundary; the flag says so). When `xml_cut`, the XML was cut
+/// short, and an error at its end is the cut: the text so far is kept.
+fn paragraphs(xml: &str, max: usize, xml_cut: bool) -> Result<(String, bool), String> {
     let mut reader = Reader::from_str(xml);
     let mut out = String::new();
     let mut in_text = false; // inside w:t
     let mut hidden = 0usize; // depth inside mc:Fallback or w:tabs
     loop {
-        let event = reader
-            .read_event()
-            .map_err(|e| format!("{e} (at byte {})", reader.error_position()))?;
+        if out.len() > max {
+            let mut end = max;
+            while !out.is_char_boundary(end) {
+                end -= 1;
+            }
+            out.truncate(end);
+            return Ok((out, true));
+        }
+        let event = match reader.read_event() {
+            Ok(event) => event,
+            Err(_) if xml_cut => return Ok((out, false)),
+            Err(e) => return Err(format!("{e} (at byte {})", reader.error_position())),
+        };
         match event {
             Event::Start(e) => match e.name().as_ref() {
                 b"w:t" => in_text = true,
@@ -87,7 +120,7 @@ fn paragraphs(xml: &str) -> Result<String, String> {
                     out.push_str(entity);
                 }
             }
-            Event::Eof => return Ok(out),
+            Event::Eof => return Ok((out, false)),
             _ => {}
         }
     }
@@ -148,8 +181,9 @@ mod tests {
             ("empty_paragraph", "<w:p/><w:p></w:p>", "\n\n"),
         ];
         for (name, inner, want) in cases {
-            let got = paragraphs(&body(inner)).unwrap_or_else(|e| panic!("case {name}: {e}"));
-            assert_eq!(got, *want, "case {name}");
+            let got = paragraphs(&body(inner), usize::MAX, false)
+                .unwrap_or_else(|e| panic!("case {name}: {e}"));
+            assert_eq!(got, (want.to_string(), false), "case {name}");
         }
     }
 
@@ -157,8 +191,36 @@ mod tests {
     fn docx_round_trip() {
         let bytes = testdata::docx(&["Head of IT", "Own the ERP\tand the service desk."]);
         assert_eq!(
-            text(&bytes).unwrap(),
-            "Head of IT\nOwn the ERP\tand the service desk.\n"
+            text(&bytes, usize::MAX).unwrap(),
+            (
+                "Head of IT\nOwn the ERP\tand the service desk.\n".to_string(),
+                vec![]
+            )
+        );
+    }
+
+    /// Issue 16: the text of an inflating DOCX is cut at `--max-bytes`, with a
+    /// warning, instead of silently at 64 MiB of XML.
+    #[test]
+    fn text_is_cut_at_max_bytes_with_a_warning() {
+        let bytes = testdata::docx(&["Head of IT", "Own the ERP \u{e9}\u{e9}\u{e9} and more."]);
+        let (text, warnings) = super::text(&bytes, 15).unwrap();
+        assert_eq!(text, "Head of IT\nOwn ");
+        assert_eq!(
+            warnings,
+            ["text truncated to 15 bytes (--max-bytes; the document holds more)"]
+        );
+        let (text, _) = super::text(&bytes, 24).unwrap();
+        assert_eq!(text, "Head of IT\nOwn the ERP "); // not inside the two-byte é
+        let (_, warnings) = super::text(&bytes, 1000).unwrap();
+        assert!(warnings.is_empty());
+        let xml =
+            "<w:document><w:body><w:p><w:r><w:t>Own the ERP</w:t></w:r></w:p><w:p w:rsidR=\"00";
+        assert!(paragraphs(xml, usize::MAX, false).is_err());
+        assert_eq!(
+            paragraphs(xml, usize::MAX, true).unwrap(),
+            ("Own the ERP\n".to_string(), false),
+            "the end of a cut XML is not an error"
         );
     }
 
@@ -196,7 +258,7 @@ mod tests {
             ),
         ];
         for (name, bytes, want) in cases {
-            let err = text(bytes).unwrap_err().to_string();
+            let err = text(bytes, usize::MAX).unwrap_err().to_string();
             assert!(err.starts_with(want), "case {name}: {err}");
         }
     }

@@ -8,7 +8,8 @@
 //! end lines, list items start with `- `, and blank lines never repeat.
 //! The tree is walked without recursion, so deep nesting cannot blow the stack;
 //! but html5ever's scope checks make parsing quadratic in nesting depth (40,000
-//! unclosed `<div>`s take ~3 s in release), so hostile HTML is slow, not fatal.
+//! unclosed `<div>`s take ~3 s in release, 200,000 over a minute), so a linear
+//! pre-scan refuses a document nested deeper than [`MAX_DEPTH`] before parsing.
 
 use std::borrow::Cow;
 
@@ -61,9 +62,18 @@ const BLOCKS: &[&str] = &[
     "ul",
 ];
 
+/// The deepest element nesting parsed. Real postings nest a few dozen deep;
+/// at this depth html5ever still takes milliseconds.
+pub(super) const MAX_DEPTH: usize = 4096;
+
 /// Extracts the visible text of an HTML document.
 pub(super) fn extract(bytes: &[u8]) -> Result<PostingText<'static>, ReadError> {
     let decoded = decode::decode(bytes, meta_charset(bytes))?;
+    if is_deeper_than(&decoded.text, MAX_DEPTH) {
+        return Err(ReadError::Format(format!(
+            "HTML nested more than {MAX_DEPTH} elements deep: not parsed"
+        )));
+    }
     Ok(PostingText {
         text: Cow::Owned(visible_text(&decoded.text)),
         warnings: decoded.warnings,
@@ -87,6 +97,125 @@ fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
         .position(|b| matches!(b, b'"' | b'\'' | b';' | b'>' | b'/') || b.is_ascii_whitespace())
         .unwrap_or(rest.len());
     Encoding::for_label(&rest[..end])
+}
+
+/// Elements that never hold others (void) or whose end tag is optional, so the
+/// parser closes them itself (`<li>` after `<li>`): they add no depth.
+const FLAT: &[&[u8]] = &[
+    b"area",
+    b"base",
+    b"br",
+    b"col",
+    b"embed",
+    b"hr",
+    b"img",
+    b"input",
+    b"link",
+    b"meta",
+    b"source",
+    b"track",
+    b"wbr",
+    b"param",
+    b"keygen",
+    b"html",
+    b"head",
+    b"body",
+    b"p",
+    b"li",
+    b"dt",
+    b"dd",
+    b"option",
+    b"optgroup",
+    b"tr",
+    b"td",
+    b"th",
+    b"thead",
+    b"tbody",
+    b"tfoot",
+    b"colgroup",
+    b"caption",
+    b"rb",
+    b"rt",
+    b"rtc",
+    b"rp",
+];
+
+/// Elements whose content is raw text, not tags, up to their end tag.
+const RAW_TEXT: &[&[u8]] = &[
+    b"script",
+    b"style",
+    b"textarea",
+    b"title",
+    b"xmp",
+    b"iframe",
+    b"noembed",
+    b"noframes",
+];
+
+/// True when the elements of `html` nest deeper than `limit`, by a linear scan of
+/// its tags that follows the parser closely enough for this bound: void and
+/// optional-end elements add no depth, comments and raw text are skipped, and
+/// `<x/>` closes itself only inside SVG or MathML, as in the parser.
+fn is_deeper_than(html: &str, limit: usize) -> bool {
+    let b = html.as_bytes();
+    let (mut i, mut depth, mut foreign) = (0usize, 0usize, 0usize);
+    while let Some(off) = memchr::memchr(b'<', &b[i..]) {
+        let at = i + off + 1;
+        if b[at..].starts_with(b"!--") {
+            i = find(b, at + 3, b"-->").map_or(b.len(), |e| e + 3);
+            continue;
+        }
+        let closing = b.get(at) == Some(&b'/');
+        let start = at + usize::from(closing);
+        let len = b[start..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-' || **c == b':')
+            .count();
+        if len == 0 || !b[start].is_ascii_alphabetic() {
+            i = at; // `<!doctype`, `<?xml`, a lone `<`
+            continue;
+        }
+        let name = b[start..start + len].to_ascii_lowercase();
+        let end = memchr::memchr(b'>', &b[start..]).map_or(b.len(), |e| start + e);
+        i = (end + 1).min(b.len());
+        let self_closed = end > start && b[end - 1] == b'/';
+        if matches!(name.as_slice(), b"svg" | b"math") && !self_closed {
+            foreign = if closing {
+                foreign.saturating_sub(1)
+            } else {
+                foreign + 1
+            };
+        }
+        if FLAT.contains(&name.as_slice()) || (self_closed && foreign > 0 && !closing) {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+            continue;
+        }
+        if RAW_TEXT.contains(&name.as_slice()) {
+            let mut close = b"</".to_vec();
+            close.extend_from_slice(&name);
+            i = find_ignore_case(b, i, &close).unwrap_or(b.len());
+            continue;
+        }
+        depth += 1;
+        if depth > limit {
+            return true;
+        }
+    }
+    false
+}
+
+fn find(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    memchr::memmem::find(haystack.get(from..)?, needle).map(|p| from + p)
+}
+
+fn find_ignore_case(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    let rest = haystack.get(from..)?;
+    rest.windows(needle.len())
+        .position(|w| w.eq_ignore_ascii_case(needle))
+        .map(|p| from + p)
 }
 
 /// The visible text of `html`, one line per block.
@@ -251,6 +380,51 @@ impl TextOut {
 mod tests {
     use super::*;
 
+    /// Issue 16: 200,000 nested `<div>`s took 68 s to parse; past [`MAX_DEPTH`] the
+    /// document is refused before parsing, at once.
+    #[test]
+    fn deep_nesting_is_refused_before_parsing() {
+        let deep = format!(
+            "<html><body>{}IT{}</body></html>",
+            "<div>".repeat(200_000),
+            "</div>".repeat(200_000)
+        );
+        let start = std::time::Instant::now();
+        let got = extract(deep.as_bytes());
+        assert!(start.elapsed() < std::time::Duration::from_secs(5));
+        match got {
+            Err(ReadError::Format(m)) => assert!(m.contains("nested more than 4096"), "{m}"),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        let unclosed = "<b>".repeat(MAX_DEPTH + 1);
+        assert!(is_deeper_than(&unclosed, MAX_DEPTH));
+        let self_closed_divs = "<div/>".repeat(MAX_DEPTH + 1);
+        assert!(
+            is_deeper_than(&self_closed_divs, MAX_DEPTH),
+            "`/` does not close a div"
+        );
+    }
+
+    #[test]
+    fn wide_or_sloppy_documents_are_not_deep() {
+        let n = MAX_DEPTH * 2;
+        let cases = [
+            "<div>x</div>".repeat(n),
+            format!("<ul>{}</ul>", "<li>item".repeat(n)),
+            format!("<p>{}", "<p>para<br>".repeat(n)),
+            format!("<table>{}</table>", "<tr><td>a<td>b".repeat(n)),
+            format!("<svg>{}</svg>", "<path d='M0 0'/>".repeat(n)),
+            format!("<script>{}</script>", "<div>".repeat(n)),
+            format!("<!-- {} -->", "<div>".repeat(n)),
+            format!("{}<img src=x>", "<DIV>a</DIV><Br/>".repeat(n)),
+        ];
+        for html in &cases {
+            assert!(!is_deeper_than(html, MAX_DEPTH), "{}", &html[..40]);
+        }
+        let nested = format!("{}{}", "<div>".repeat(100), "</div>".repeat(100));
+        assert!(is_deeper_than(&nested, 99) && !is_deeper_than(&nested, 100));
+    }
+
     fn text(html: &str) -> String {
         extract(html.as_bytes()).unwrap().text.into_owned()
     }
@@ -377,7 +551,7 @@ mod tests {
 
     #[test]
     fn deep_nesting_does_not_overflow() {
-        let html = "<div>".repeat(5_000) + "ERP";
+        let html = "<div>".repeat(MAX_DEPTH) + "ERP"; // the deepest parsed
         assert_eq!(text(&html), "ERP");
     }
 }

@@ -235,10 +235,11 @@ fn read_capped<'a>(
         .take(max.saturating_add(1))
         .read_to_end(buf)
         .map_err(ReadError::Io)?;
+    let max_text = usize::try_from(max).unwrap_or(usize::MAX);
     let Some(note) = truncate(buf, max, len, format) else {
-        return extract(buf, format);
+        return extract_at_most(buf, format, max_text);
     };
-    match extract(buf, format) {
+    match extract_at_most(buf, format, max_text) {
         Ok(mut posting) => {
             posting.warnings.insert(0, note);
             Ok(posting)
@@ -316,10 +317,26 @@ pub fn decode(bytes: &[u8]) -> Result<PostingText<'_>, ReadError> {
 /// [`ReadError::Binary`] (skipped), [`ReadError::Empty`] when no visible text
 /// remains, [`ReadError::Format`] for a DOCX or PDF that cannot be extracted.
 pub fn extract(bytes: &[u8], format: DocFormat) -> Result<PostingText<'_>, ReadError> {
+    extract_at_most(bytes, format, usize::MAX)
+}
+
+/// [`extract`], with a DOCX's text cut at `max_text` bytes (a warning says so):
+/// a small DOCX can inflate to gigabytes of text.
+fn extract_at_most(
+    bytes: &[u8],
+    format: DocFormat,
+    max_text: usize,
+) -> Result<PostingText<'_>, ReadError> {
     let posting = match format {
         DocFormat::Text => decode::decode(bytes, None)?,
         DocFormat::Html => html::extract(bytes)?,
-        DocFormat::Docx => owned(docx::text(bytes)?),
+        DocFormat::Docx => {
+            let (text, warnings) = docx::text(bytes, max_text)?;
+            PostingText {
+                text: Cow::Owned(text),
+                warnings,
+            }
+        }
         DocFormat::Pdf => owned(pdf::text(bytes)?),
     };
     if posting.text.trim().is_empty() {
