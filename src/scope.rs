@@ -235,7 +235,11 @@ fn marker_automaton() -> &'static AhoCorasick {
 pub const FORMULA_REACH: usize = 8;
 
 /// True when a formula marker (`markers`, sorted) starts in the sentence of
-/// `hit`, at most [`FORMULA_REACH`] words from it.
+/// `hit`, at most [`FORMULA_REACH`] words from it (`sentence_around` in the
+/// tests is the oracle): in the hit itself, or after (before) it on its raw line
+/// with no sentence end and at most the reach of spaces in between. Only the
+/// nearest marker on each side can qualify, and the scan between stops after the
+/// reach, so a hit costs a few dozen bytes at most.
 fn formula_in_sentence(
     text: &str,
     norm: &NormText,
@@ -243,47 +247,35 @@ fn formula_in_sentence(
     hit: &Hit,
     markers: &[usize],
 ) -> bool {
-    let (from, to) = sentence_around(text, norm, line, hit.start, hit.end, FORMULA_REACH);
-    let first = markers.partition_point(|&m| m < from);
-    markers.get(first).is_some_and(|&m| m < to)
+    let bytes = text.as_bytes();
+    let i = markers.partition_point(|&m| m < hit.start);
+    if let Some(&m) = markers.get(i) {
+        if m < hit.end || (m < norm.line_end(line) && reaches(bytes, hit.end, m)) {
+            return true;
+        }
+    }
+    match i.checked_sub(1).map(|k| markers[k]) {
+        Some(m) => m >= norm.line_start(line) && reaches(bytes, m, hit.start),
+        None => false,
+    }
 }
 
-/// The sentence holding `start..end` in normalised `text`, as a byte range, cut
-/// to at most `reach` words on either side: it stops at sentence punctuation
-/// followed by a space (`.`, `!`, `?`, `;`), at a bullet (`•`, `·`, `▪`, `●`)
-/// and at the raw line's ends.
-pub fn sentence_around(
-    text: &str,
-    norm: &NormText,
-    line: usize,
-    start: usize,
-    end: usize,
-    reach: usize,
-) -> (usize, usize) {
-    let bytes = text.as_bytes();
-    let line_start = norm.line_start(line);
-    let line_end = norm.line_end(line).min(bytes.len());
-    let (mut from, mut spaces) = (start, 0);
-    while from > line_start && !ends_sentence(bytes, from - 1) {
-        if bytes[from - 1] == b' ' {
+/// True when `bytes[from..to]` holds no sentence end and at most
+/// [`FORMULA_REACH`] spaces.
+fn reaches(bytes: &[u8], from: usize, to: usize) -> bool {
+    let mut spaces = 0;
+    for p in from..to {
+        if ends_sentence(bytes, p) {
+            return false;
+        }
+        if bytes[p] == b' ' {
             spaces += 1;
-            if spaces > reach {
-                break;
+            if spaces > FORMULA_REACH {
+                return false;
             }
         }
-        from -= 1;
     }
-    let (mut to, mut spaces) = (end, 0);
-    while to < line_end && !ends_sentence(bytes, to) {
-        if bytes[to] == b' ' {
-            spaces += 1;
-            if spaces > reach {
-                break;
-            }
-        }
-        to += 1;
-    }
-    (from, to)
+    true
 }
 
 /// True when the byte at `i` ends a sentence: `.!?;` followed by a space or the
@@ -729,6 +721,95 @@ mod tests {
         for f in formula_markers() {
             let b = f.as_bytes();
             assert!((0..b.len()).all(|i| !ends_sentence(b, i)), "{f:?}");
+        }
+    }
+
+    /// The sentence holding `start..end` in normalised `text`, as a byte range, cut
+    /// to at most `reach` words on either side: it stops at sentence punctuation
+    /// followed by a space (`.`, `!`, `?`, `;`), at a bullet (`•`, `·`, `▪`, `●`)
+    /// and at the raw line's ends.
+    fn sentence_around(
+        text: &str,
+        norm: &NormText,
+        line: usize,
+        start: usize,
+        end: usize,
+        reach: usize,
+    ) -> (usize, usize) {
+        let bytes = text.as_bytes();
+        let line_start = norm.line_start(line);
+        let line_end = norm.line_end(line).min(bytes.len());
+        let (mut from, mut spaces) = (start, 0);
+        while from > line_start && !ends_sentence(bytes, from - 1) {
+            if bytes[from - 1] == b' ' {
+                spaces += 1;
+                if spaces > reach {
+                    break;
+                }
+            }
+            from -= 1;
+        }
+        let (mut to, mut spaces) = (end, 0);
+        while to < line_end && !ends_sentence(bytes, to) {
+            if bytes[to] == b' ' {
+                spaces += 1;
+                if spaces > reach {
+                    break;
+                }
+            }
+            to += 1;
+        }
+        (from, to)
+    }
+
+    /// The sentence-window search the scan replaced, kept as the oracle.
+    fn formula_in_sentence_reference(
+        text: &str,
+        norm: &NormText,
+        line: usize,
+        hit: &Hit,
+        markers: &[usize],
+    ) -> bool {
+        let (from, to) = sentence_around(text, norm, line, hit.start, hit.end, FORMULA_REACH);
+        let first = markers.partition_point(|&m| m < from);
+        markers.get(first).is_some_and(|&m| m < to)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// The bounded scans decide exactly as the sentence window does.
+        #[test]
+        fn formula_scans_equal_the_sentence_window(
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "erp", "crm", "x", "y", "salary range", "paid time off", ".", ";", "!",
+                    "\u{2022}", "\n", "e.g.", "a;b",
+                ]),
+                0..40,
+            ),
+        ) {
+            let text = words.join(" ");
+            let norm = NormText::new(&text);
+            let lex = Lexicon::from_toml(
+                "axes = [{ name = \"a\", cio = \"x\", cto = \"y\" }]\nterms = [\n\
+                 { axis = \"a\", pole = \"cio\", term = \"erp\" },\n\
+                 { axis = \"a\", pole = \"cio\", term = \"crm\" },\n]\n",
+                "t",
+            )
+            .unwrap();
+            let hits = Matcher::new(&lex).unwrap().find(&norm);
+            let mut markers: Vec<usize> =
+                marker_automaton().find_iter(norm.as_str()).map(|m| m.start()).collect();
+            markers.sort_unstable();
+            proptest::prop_assume!(!markers.is_empty() && !hits.is_empty());
+            for hit in &hits {
+                let line = norm.line_of(hit.start);
+                proptest::prop_assert_eq!(
+                    formula_in_sentence(norm.as_str(), &norm, line, hit, &markers),
+                    formula_in_sentence_reference(norm.as_str(), &norm, line, hit, &markers),
+                    "{:?} at {}", text, hit.start
+                );
+            }
         }
     }
 
