@@ -358,7 +358,14 @@ fn list_files(job: &ScanJob) -> anyhow::Result<u8> {
     let mut out = BufWriter::new(io::stdout().lock());
     let mut code = OK;
     let mut write_err = None;
-    walk::walk(&job.paths, &job.scan.walk, |item| {
+    // What a scan would read: not the report it would write (`-o`).
+    let mut walk_options = job.scan.walk.clone();
+    walk_options.skip = job
+        .output
+        .iter()
+        .filter_map(|p| walk::SkipFile::new(p))
+        .collect();
+    walk::walk(&job.paths, &walk_options, |item| {
         match item {
             WalkItem::File(p) => {
                 if let Err(e) = writeln!(out, "{}", p.display()) {

@@ -1188,6 +1188,11 @@ fn scan_leaves_its_own_report_out_of_the_walk() {
         assert_eq!(text.lines().count(), 2, "{text}");
         assert!(!text.contains("report.jsonl") && !text.contains(".roletag-"));
     }
+    // `--files` lists what the scan reads: not its report.
+    let args = ["scan", "--files", "-o", report.to_str().unwrap(), &d.s()];
+    let o = run(&args);
+    assert_code(&o, 0);
+    assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
 }
 
 /// Issue 16: 200,000 nested `<div>`s took 68 s in the HTML parser; such a
