@@ -182,6 +182,9 @@ impl InputArgs {
                 _ => None,
             },
             max_bytes: self.max_bytes,
+            // A crash or out-of-memory abort in the PDF parser would otherwise
+            // end the whole batch (issue 16).
+            pdf_in_child: true,
         }
     }
 

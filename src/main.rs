@@ -6,6 +6,7 @@
 
 mod cli;
 mod cli_report;
+mod pdf_child;
 mod run;
 mod run_eval;
 mod run_explain;
@@ -24,6 +25,13 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    let mut argv = std::env::args_os().skip(1);
+    if argv
+        .next()
+        .is_some_and(|a| a == roletag::input::PDF_CHILD_ARG)
+    {
+        return pdf_child::run(argv);
+    }
     signals::ignore_file_size_limit();
     let args = cli::Args::parse();
     match args.into_config().and_then(run::run) {

@@ -396,8 +396,9 @@ pub enum ScanError {
         /// Why.
         message: String,
     },
-    /// Writing the report failed (a closed pipe, a full disk).
-    #[error("cannot write the report: {0}")]
+    /// Writing the report failed (a closed pipe, a full disk). The I/O error is
+    /// the source, not repeated in the message, so a cause chain shows it once.
+    #[error("cannot write the report")]
     Output(#[from] io::Error),
     /// `cancel` was set (Ctrl-C).
     #[error("interrupted")]

@@ -228,15 +228,9 @@ fn scan_to_file(
         // A device, FIFO or socket (`-o /dev/null`, `-o /dev/stdout`): write
         // straight to it. Renaming a temporary file over it would replace it.
         let file = std::fs::OpenOptions::new().write(true).open(path)?;
-        return scan_into(
-            config,
-            job,
-            engine,
-            opts,
-            tap,
-            cancel.flag(),
-            BufWriter::new(file),
-        );
+        let out = BufWriter::new(file);
+        return scan_into(config, job, engine, opts, tap, cancel.flag(), out)
+            .map_err(|e| named(path, e));
     }
     let tmp = temp_beside(path)?;
     // The report and its temporary file are never read as postings, so a second
@@ -247,14 +241,26 @@ fn scan_to_file(
         .filter_map(walk::SkipFile::new)
         .collect();
     cancel.set_temp(Some(tmp.path().to_path_buf()));
-    let out = BufWriter::new(&tmp);
+    // Through the `File`, not the `NamedTempFile`, whose errors name the
+    // temporary file; `named` names the file asked for instead.
+    let out = BufWriter::new(tmp.as_file());
     let outcome = scan_into(config, job, engine, &opts, tap, cancel.flag(), out);
     let outcome = outcome.and_then(|o| {
         tmp.persist(path).map_err(|e| ScanError::Output(e.error))?;
         Ok(o)
     });
     cancel.set_temp(None);
-    outcome
+    outcome.map_err(|e| named(path, e))
+}
+
+/// An output error with the path asked for: `out.jsonl: File too large (os error 27)`.
+fn named(path: &Path, err: ScanError) -> ScanError {
+    match err {
+        ScanError::Output(e) => {
+            ScanError::Output(io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+        }
+        other => other,
+    }
 }
 
 /// Refuses `-o FILE` when FILE is one of the inputs named on the command line
@@ -368,7 +374,14 @@ fn list_files(job: &ScanJob) -> anyhow::Result<u8> {
     let mut out = BufWriter::new(io::stdout().lock());
     let mut code = OK;
     let mut write_err = None;
-    walk::walk(&job.paths, &job.scan.walk, |item| {
+    // What a scan would read: not the report it would write (`-o`).
+    let mut walk_options = job.scan.walk.clone();
+    walk_options.skip = job
+        .output
+        .iter()
+        .filter_map(|p| walk::SkipFile::new(p))
+        .collect();
+    walk::walk(&job.paths, &walk_options, |item| {
         match item {
             WalkItem::File(p) => {
                 if let Err(e) = writeln!(out, "{}", p.display()) {

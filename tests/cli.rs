@@ -1194,6 +1194,11 @@ fn scan_leaves_its_own_report_out_of_the_walk() {
         assert_eq!(text.lines().count(), 2, "{text}");
         assert!(!text.contains("report.jsonl") && !text.contains(".roletag-"));
     }
+    // `--files` lists what the scan reads: not its report.
+    let args = ["scan", "--files", "-o", report.to_str().unwrap(), &d.s()];
+    let o = run(&args);
+    assert_code(&o, 0);
+    assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
 }
 
 /// Issue 16: 200,000 nested `<div>`s took 68 s in the HTML parser; such a
@@ -1219,6 +1224,113 @@ fn scan_refuses_deeply_nested_html_alone() {
         err.contains("HTML nested more than 4096 elements deep"),
         "{err}"
     );
+}
+
+/// A one-page PDF whose Form XObject draws itself: pdf-extract recurses until
+/// the stack overflows (issue 16).
+fn self_drawing_pdf() -> Vec<u8> {
+    use lopdf::{dictionary, Document, Object, Stream};
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let form_id = doc.new_object_id();
+    let font_id = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let resources = || {
+        dictionary! {
+            "Font" => dictionary! { "F1" => font_id },
+            "XObject" => dictionary! { "X0" => form_id },
+        }
+    };
+    let form = Stream::new(
+        dictionary! {
+            "Type" => "XObject",
+            "Subtype" => "Form",
+            "BBox" => vec![0.into(), 0.into(), 100.into(), 100.into()],
+            "Resources" => resources(),
+        },
+        b"BT /F1 12 Tf (IT budget) Tj ET /X0 Do".to_vec(),
+    );
+    doc.objects.insert(form_id, Object::Stream(form));
+    let content_id = doc.add_object(Stream::new(dictionary! {}, b"/X0 Do".to_vec()));
+    let page_id = doc.add_object(dictionary! {
+        "Type" => "Page", "Parent" => pages_id, "Contents" => content_id,
+        "Resources" => resources(),
+    });
+    let pages = dictionary! {
+        "Type" => "Pages",
+        "Kids" => vec![page_id.into()],
+        "Count" => 1,
+        "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+    };
+    doc.objects.insert(pages_id, Object::Dictionary(pages));
+    let catalog_id = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog_id);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+/// Issue 16: a PDF that overflows the parser's stack aborted the whole scan
+/// (exit 134, no report); the parser runs in a child process, and its crash is
+/// that posting's error.
+#[test]
+fn a_pdf_that_crashes_the_parser_fails_alone() {
+    let d = Dir::new();
+    d.write("a.txt", CIO_POSTING);
+    d.write("b.pdf", self_drawing_pdf());
+    d.write("c.txt", CTO_POSTING);
+    let out = Dir::new();
+    let report = out.path().join("r.jsonl");
+    let o = run(&[
+        "--lexicon",
+        MINI,
+        "scan",
+        "--format",
+        "jsonl",
+        &d.s(),
+        "-o",
+        report.to_str().unwrap(),
+    ]);
+    assert_code(&o, 1);
+    let text = fs::read_to_string(&report).unwrap();
+    let lines: Vec<Line> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "{text}");
+    assert_eq!(lines[0].tagged().label, "cio-like");
+    let err = &lines[1].failed().error;
+    assert_eq!(
+        err,
+        "cannot extract PDF text: the extractor crashed (signal 6): stack overflow"
+    );
+    assert_eq!(lines[2].tagged().label, "cto-like");
+    assert_eq!(
+        fs::read_dir(out.path()).unwrap().count(),
+        1,
+        "no temporary file"
+    );
+}
+
+/// The hidden child mode's protocol: the PDF on standard input, at most
+/// MAX + 1 bytes of text out (one over says "cut"), or exit 3 with the error.
+#[test]
+fn pdf_child_writes_at_most_one_byte_over_its_cap() {
+    let pdf = fs::read("tests/fixtures/formats/posting.pdf").unwrap();
+    let mut child = spawn_piped(&["__extract-pdf", "10"]);
+    child.stdin.take().unwrap().write_all(&pdf).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_code(&o, 0);
+    assert_eq!(o.stdout.len(), 11, "{}", stdout(&o));
+    let o = run_with_stdin(&["__extract-pdf", "10"], "not a pdf");
+    assert_code(&o, 3);
+    assert!(
+        stderr(&o).starts_with("cannot extract PDF text:"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(o.stdout.is_empty());
 }
 
 #[test]
@@ -1309,6 +1421,20 @@ fn scan_into_closed_pipe_exits_quietly() {
         assert_quiet_on_a_closed_pipe(&["--lexicon", MINI, "scan", "--format", format, &d.s()], 0);
     }
     assert_quiet_on_a_closed_pipe(&["--lexicon", MINI, "scan", "--files", &d.s()], 0);
+    #[cfg(unix)]
+    for format in ["csv", "jsonl"] {
+        // Written straight to the device, and named in errors: still quiet.
+        let args = [
+            "--lexicon",
+            MINI,
+            "scan",
+            "--format",
+            format,
+            "-o",
+            "/dev/stdout",
+        ];
+        assert_quiet_on_a_closed_pipe(&[&args[..], &[d.s().as_str()]].concat(), 0);
+    }
     let files: Vec<String> = (0..400)
         .map(|i| d.path().join(format!("p{i:05}.txt")).display().to_string())
         .collect();
@@ -1513,10 +1639,13 @@ fn a_file_size_limit_is_a_write_error() {
         .output()
         .unwrap();
     assert_code(&o, 2);
-    assert!(
-        stderr(&o).contains("cannot write the report"),
-        "{}",
-        stderr(&o)
+    // Said once, of the file asked for (not of the temporary file, twice).
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "roletag: cannot write the report: {}: File too large (os error 27)\n",
+            report.display()
+        )
     );
     let left: Vec<_> = fs::read_dir(out.path()).unwrap().collect();
     assert!(left.is_empty(), "{left:?}");

@@ -102,6 +102,12 @@ pub struct ReadOptions {
     /// Read at most this many bytes of a file; the rest is never loaded and a
     /// warning says the posting was truncated.
     pub max_bytes: u64,
+    /// Extract PDFs in a child process: the current executable run with
+    /// [`PDF_CHILD_ARG`], which must then call [`extract_pdf_child`]. A crash,
+    /// a stack overflow or an out-of-memory abort in the PDF parser is then that
+    /// posting's error instead of the end of the process. For the `roletag`
+    /// binary; off by default.
+    pub pdf_in_child: bool,
 }
 
 impl Default for ReadOptions {
@@ -109,6 +115,7 @@ impl Default for ReadOptions {
         ReadOptions {
             format: None,
             max_bytes: DEFAULT_MAX_BYTES,
+            pdf_in_child: false,
         }
     }
 }
@@ -216,19 +223,20 @@ pub fn read_path<'a>(
     }
     let format = opts.format.unwrap_or_else(|| DocFormat::from_path(path));
     buf.reserve(usize::try_from(meta.len().min(opts.max_bytes)).unwrap_or(0));
-    read_capped(file, opts.max_bytes, meta.len(), format, buf)
+    read_capped(file, opts, meta.len(), format, buf)
 }
 
-/// Reads at most `max + 1` bytes of `reader` into `buf` and extracts them as
-/// `format`, cutting back to `max` bytes with a warning when there was more.
+/// Reads at most `max_bytes + 1` bytes of `reader` into `buf` and extracts them
+/// as `format`, cutting back to `max_bytes` with a warning when there was more.
 /// `len` is the input's size when known (0 otherwise), for the warning.
 fn read_capped<'a>(
     reader: impl Read,
-    max: u64,
+    opts: &ReadOptions,
     len: u64,
     format: DocFormat,
     buf: &'a mut Vec<u8>,
 ) -> Result<PostingText<'a>, ReadError> {
+    let (max, in_child) = (opts.max_bytes, opts.pdf_in_child);
     // One byte past the limit tells a truncated input from one of exactly max
     // bytes, even where metadata has no size (pipes, /proc).
     reader
@@ -237,9 +245,9 @@ fn read_capped<'a>(
         .map_err(ReadError::Io)?;
     let max_text = usize::try_from(max).unwrap_or(usize::MAX);
     let Some(note) = truncate(buf, max, len, format) else {
-        return extract_at_most(buf, format, max_text);
+        return extract_at_most(buf, format, max_text, in_child);
     };
-    match extract_at_most(buf, format, max_text) {
+    match extract_at_most(buf, format, max_text, in_child) {
         Ok(mut posting) => {
             posting.warnings.insert(0, note);
             Ok(posting)
@@ -284,7 +292,7 @@ pub fn read_from<'a>(
 ) -> Result<PostingText<'a>, ReadError> {
     buf.clear();
     let format = opts.format.unwrap_or(DocFormat::Text);
-    read_capped(reader, opts.max_bytes, 0, format, buf)
+    read_capped(reader, opts, 0, format, buf)
 }
 
 /// Decodes a plain-text posting's bytes: the same as [`extract`] with [`DocFormat::Text`].
@@ -317,21 +325,32 @@ pub fn decode(bytes: &[u8]) -> Result<PostingText<'_>, ReadError> {
 /// [`ReadError::Binary`] (skipped), [`ReadError::Empty`] when no visible text
 /// remains, [`ReadError::Format`] for a DOCX or PDF that cannot be extracted.
 pub fn extract(bytes: &[u8], format: DocFormat) -> Result<PostingText<'_>, ReadError> {
-    extract_at_most(bytes, format, usize::MAX)
+    extract_at_most(bytes, format, usize::MAX, false)
 }
 
-/// [`extract`], with a DOCX's text cut at `max_text` bytes (a warning says so):
-/// a small DOCX can inflate to gigabytes of text.
+pub use pdf::{extract_child as extract_pdf_child, CHILD_ARG as PDF_CHILD_ARG};
+
+/// [`extract`], with a DOCX's or PDF's text cut at `max_text` bytes (a warning
+/// says so: a small DOCX can inflate to gigabytes of text), and PDFs extracted
+/// in a child process when `pdf_in_child`.
 fn extract_at_most(
     bytes: &[u8],
     format: DocFormat,
     max_text: usize,
+    pdf_in_child: bool,
 ) -> Result<PostingText<'_>, ReadError> {
     let posting = match format {
         DocFormat::Text => decode::decode(bytes, None)?,
         DocFormat::Html => html::extract(bytes)?,
         DocFormat::Docx => {
             let (text, warnings) = docx::text(bytes, max_text)?;
+            PostingText {
+                text: Cow::Owned(text),
+                warnings,
+            }
+        }
+        DocFormat::Pdf if pdf_in_child => {
+            let (text, warnings) = pdf::text_in_child(bytes, max_text)?;
             PostingText {
                 text: Cow::Owned(text),
                 warnings,
@@ -491,8 +510,8 @@ mod tests {
         let p: PathBuf = d.path().join(name);
         std::fs::write(&p, bytes).unwrap();
         let opts = ReadOptions {
-            format: None,
             max_bytes: max,
+            ..ReadOptions::default()
         };
         let mut buf = Vec::new();
         read_path(&p, &opts, &mut buf)
@@ -554,8 +573,8 @@ mod tests {
     #[test]
     fn a_stream_is_read_only_to_max_bytes() {
         let opts = ReadOptions {
-            format: None,
             max_bytes: 9,
+            ..ReadOptions::default()
         };
         let mut stream = "ERP lead, internal users".as_bytes();
         let mut buf = Vec::new();
@@ -566,6 +585,7 @@ mod tests {
         let html = ReadOptions {
             format: Some(DocFormat::Html),
             max_bytes: 100,
+            ..ReadOptions::default()
         };
         let got = read_from(&b"<p>ERP</p><script>x</script>"[..], &html, &mut buf).unwrap();
         assert_eq!((got.text.as_ref(), got.warnings.len()), ("ERP", 0));

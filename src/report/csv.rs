@@ -9,6 +9,18 @@ use std::io::{self, Write};
 
 use super::{evidence, round4, Context, Outcome, Record, Reporter, Summary};
 
+/// The CSV writer's error as an `io::Error` of the same kind, so a closed pipe
+/// stays `BrokenPipe` (the `From` conversion makes every error `Other`).
+pub(crate) fn io_error(e: ::csv::Error) -> io::Error {
+    if !e.is_io_error() {
+        return io::Error::other(e);
+    }
+    match e.into_kind() {
+        ::csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
+}
+
 /// `--format csv`.
 pub struct Csv<'a, W: Write> {
     out: ::csv::Writer<W>,
@@ -43,7 +55,7 @@ impl<'a, W: Write> Csv<'a, W> {
         header.push("error".into());
         header.push("record".into());
         header.push("id".into());
-        out.write_record(&header)?;
+        out.write_record(&header).map_err(io_error)?;
         Ok(Csv { out, cx })
     }
 }
@@ -86,7 +98,7 @@ impl<W: Write> Reporter for Csv<'_, W> {
         }
         row.push(r.record.map(|n| n.to_string()).unwrap_or_default());
         row.push(r.id.clone().unwrap_or_default());
-        self.out.write_record(&row)?;
+        self.out.write_record(&row).map_err(io_error)?;
         Ok(())
     }
 
