@@ -4116,3 +4116,127 @@ fn eval_and_calibrate_by_source() {
     assert_code(&o, 2);
     assert!(stderr(&o).contains("at least two groups"), "{}", stderr(&o));
 }
+
+// Issue 16, "Weak": each case as a user meets it.
+// See: `issues show 16`.
+
+/// UTF-16 without a BOM was "binary", UTF-32 was read as UTF-16, and text of only
+/// Unicode whitespace or invisible characters was tagged instead of "empty";
+/// full-width letters, zero-width characters and soft hyphens hid terms.
+#[test]
+fn issue16_wide_encodings_unicode_blanks_and_hidden_terms() {
+    let d = Dir::new();
+    let text = "IT Manager. Support internal users, run the service desk and the ERP.\n";
+    let le16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+    let utf32 = |bom: bool, be: bool| -> Vec<u8> {
+        let bom = bom.then_some('\u{FEFF}');
+        bom.into_iter()
+            .chain(text.chars())
+            .flat_map(|c| {
+                let v = u32::from(c);
+                if be {
+                    v.to_be_bytes()
+                } else {
+                    v.to_le_bytes()
+                }
+            })
+            .collect()
+    };
+    d.write("a-utf16le.txt", &le16);
+    d.write("b-utf32le-bom.txt", utf32(true, false));
+    d.write("c-utf32be.txt", utf32(false, true));
+    d.write(
+        "d-hidden.txt",
+        "We run the \u{FF25}\u{FF32}\u{FF30}, the ser\u{AD}vice desk and the E\u{200B}RP \
+         for internal us\u{200D}ers.\n",
+    );
+    d.write("e-blank.txt", "\u{A0}\u{2028}\u{200B}\u{FEFF}\u{3000}\n");
+    let o = run(&["--lexicon", MINI, "scan", "--format", "jsonl", &d.s()]);
+    assert_code(&o, 1);
+    let got = jsonl(&o);
+    assert_eq!(got.len(), 5);
+    let terms = |l: &Line| -> Vec<String> {
+        let mut t: Vec<String> = l.tagged().evidence.iter().map(|e| e.term.clone()).collect();
+        t.sort();
+        t
+    };
+    let want = ["erp", "internal users", "service desk"];
+    for (line, warning) in got[..4].iter().zip([
+        Some("decoded as UTF-16LE (no byte-order mark)"),
+        None,
+        Some("decoded as UTF-32BE (no byte-order mark)"),
+        None,
+    ]) {
+        assert_eq!(terms(line), want, "{line:?}");
+        assert_eq!(line.tagged().warnings.first().map(String::as_str), warning);
+    }
+    assert_eq!(
+        got[3]
+            .tagged()
+            .evidence
+            .iter()
+            .find(|e| e.term == "erp")
+            .unwrap()
+            .count,
+        2
+    );
+    assert_eq!(got[4].failed().error, "empty posting: no text to tag");
+
+    // A term written in full-width letters folds the same way.
+    let lexicon = fs::read_to_string(MINI)
+        .unwrap()
+        .replace(r#"term = "erp""#, "term = \"\u{FF25}\u{FF32}\u{FF30}\"");
+    let lex = d.write("fw.toml", lexicon);
+    let o = run_with_stdin(
+        &[
+            "--lexicon",
+            lex.to_str().unwrap(),
+            "tag",
+            "--format",
+            "json",
+            "-",
+        ],
+        "ERP and erp",
+    );
+    assert_code(&o, 0);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["evidence"][0]["count"], 2, "{v}");
+}
+
+/// `explain` after a UTF-8 BOM: `text` is the file without its BOM, and every
+/// hit's `start..end` indexes `text` (the file at `start + 3`).
+#[test]
+fn issue16_explain_offsets_after_a_bom_index_the_text() {
+    let d = Dir::new();
+    let body = "We run the ERP and the service desk for internal users.\n";
+    let f = d.write(
+        "bom.txt",
+        [b"\xEF\xBB\xBF".as_slice(), body.as_bytes()].concat(),
+    );
+    let o = run(&[
+        "--lexicon",
+        MINI,
+        "explain",
+        "--format",
+        "json",
+        f.to_str().unwrap(),
+    ]);
+    assert_code(&o, 0);
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let text = v["text"].as_str().unwrap();
+    assert_eq!(text, body);
+    let hits = v["hits"].as_array().unwrap();
+    assert_eq!(hits.len(), 3, "{v}");
+    let file = fs::read(&f).unwrap();
+    for h in hits {
+        let (start, end) = (
+            h["start"].as_u64().unwrap() as usize,
+            h["end"].as_u64().unwrap() as usize,
+        );
+        assert_eq!(&text[start..end], h["text"].as_str().unwrap());
+        assert_eq!(
+            &file[start + 3..end + 3],
+            h["text"].as_str().unwrap().as_bytes()
+        );
+    }
+}

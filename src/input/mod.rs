@@ -339,7 +339,7 @@ fn extract_at_most(
         }
         DocFormat::Pdf => owned(pdf::text(bytes)?),
     };
-    if posting.text.trim().is_empty() {
+    if crate::normalize::is_blank(&posting.text) {
         return Err(ReadError::Empty);
     }
     Ok(posting)
@@ -364,6 +364,12 @@ mod tests {
             ("bom_dropped", b"\xEF\xBB\xBFERP lead", Ok("ERP lead")),
             ("empty", b"", Err("empty")),
             ("whitespace_only", b" \n\t \r\n", Err("empty")),
+            // Issue 16: Unicode whitespace and invisible characters are blank too.
+            (
+                "unicode_blank",
+                "\u{A0}\u{2028}\u{3000}\u{200B}\u{2060}\u{FEFF}\u{AD}\n".as_bytes(),
+                Err("empty"),
+            ),
             (
                 "nul_is_binary",
                 b"PK\x03\x04\x00\x00",
