@@ -397,7 +397,7 @@ pub enum ScanError {
         message: String,
     },
     /// Writing the report failed (a closed pipe, a full disk).
-    #[error("cannot write the report: {0}")]
+    #[error("cannot write the report")]
     Output(#[from] io::Error),
     /// `cancel` was set (Ctrl-C).
     #[error("interrupted")]

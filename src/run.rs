@@ -197,6 +197,7 @@ fn scan(config: &Config, job: &ScanJob) -> anyhow::Result<u8> {
             eprintln!("roletag: interrupted; no report written");
             return Ok(cancel.exit_code());
         }
+        Err(ScanError::Output(e)) => return Err(output_error(e, job.output.as_deref())),
         Err(e) => return Err(e.into()),
     };
     if let Some(summary) = tap.summary {
@@ -294,7 +295,27 @@ pub(crate) fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    builder.tempfile_in(dir)
+    builder.tempfile_in(dir).map_err(without_temp_path)
+}
+
+/// `e` without the ` at path "…/.roletag-XXXX.tmp"` that tempfile appends: the
+/// user asked for the report's path, which the caller names, and has never heard of
+/// the temporary file.
+fn without_temp_path(e: io::Error) -> io::Error {
+    let message = e.to_string();
+    match message.rfind(" at path ") {
+        Some(at) if e.get_ref().is_some() => io::Error::new(e.kind(), &message[..at]),
+        _ => e,
+    }
+}
+
+/// A failed write of the report: its cause once, and the path the user asked for.
+fn output_error(e: io::Error, path: Option<&Path>) -> anyhow::Error {
+    let what = match path {
+        Some(p) => format!("cannot write the report to {}", p.display()),
+        None => "cannot write the report".to_string(),
+    };
+    anyhow::Error::new(e).context(what)
 }
 
 /// True when `path` exists and is neither a regular file nor a folder.
@@ -364,11 +385,35 @@ impl Reporter for Progress<'_, '_, '_, '_> {
     }
 }
 
+/// `--files`: the files a scan would read, one a line, to stdout or `-o FILE`
+/// (written directly: a file list is not a report, and has no half to lose).
 fn list_files(job: &ScanJob) -> anyhow::Result<u8> {
-    let mut out = BufWriter::new(io::stdout().lock());
+    match &job.output {
+        Some(path) => {
+            refuse_output_as_input(path, &job.paths)?;
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot write the file list to {}", path.display()))?;
+            let mut scan = job.scan.walk.clone();
+            scan.skip = walk::SkipFile::new(path).into_iter().collect();
+            write_file_list(&job.paths, &scan, BufWriter::new(file))
+                .with_context(|| format!("cannot write the file list to {}", path.display()))
+        }
+        None => write_file_list(
+            &job.paths,
+            &job.scan.walk,
+            BufWriter::new(io::stdout().lock()),
+        ),
+    }
+}
+
+fn write_file_list(
+    paths: &[PathBuf],
+    walk_options: &walk::WalkOptions,
+    mut out: impl Write,
+) -> anyhow::Result<u8> {
     let mut code = OK;
     let mut write_err = None;
-    walk::walk(&job.paths, &job.scan.walk, |item| {
+    walk::walk(paths, walk_options, |item| {
         match item {
             WalkItem::File(p) => {
                 if let Err(e) = writeln!(out, "{}", p.display()) {
@@ -471,7 +516,7 @@ fn check_lexicon(file: &Path, deny_warnings: bool) -> anyhow::Result<u8> {
     let lex = match Lexicon::from_path(file) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("roletag: {e}");
+            eprintln!("roletag: {:#}", anyhow::Error::from(e));
             return Ok(FATAL);
         }
     };

@@ -4240,3 +4240,168 @@ fn issue16_explain_offsets_after_a_bom_index_the_text() {
         );
     }
 }
+
+/// `--max-bytes 0` said "empty posting" for everything, and `calibrate --folds
+/// 1000000` ran: both are usage errors now.
+#[test]
+fn issue16_zero_max_bytes_and_absurd_folds_are_usage_errors() {
+    let o = run(&["scan", "--max-bytes", "0", "corpora/sample"]);
+    assert_code(&o, 2);
+    assert!(
+        stderr(&o).contains("'--max-bytes <BYTES>': must be at least 1"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(o.stdout.is_empty());
+    let o = run(&["calibrate", "--folds", "1000000", "corpora/labeled"]);
+    assert_code(&o, 2);
+    assert!(
+        stderr(&o).contains("must be between 2 and 10000, got 1000000"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["calibrate", "--folds", "1", "corpora/labeled"]);
+    assert_code(&o, 2);
+}
+
+/// `scan --files -o FILE` printed the list and ignored `-o`.
+#[test]
+fn issue16_files_list_goes_to_the_output_file() {
+    let d = Dir::new();
+    d.write("a.txt", CIO_POSTING);
+    d.write("b/c.txt", CTO_POSTING);
+    let list = d.path().join("list.txt");
+    let o = run(&["scan", "--files", &d.s(), "-o", list.to_str().unwrap()]);
+    assert_code(&o, 0);
+    assert!(o.stdout.is_empty(), "{}", stdout(&o));
+    let want = format!("{0}/a.txt\n{0}/b/c.txt\n", d.s());
+    assert_eq!(fs::read_to_string(&list).unwrap(), want);
+    // Again: the list itself is not listed.
+    assert_code(
+        &run(&["scan", "--files", &d.s(), "-o", list.to_str().unwrap()]),
+        0,
+    );
+    assert_eq!(fs::read_to_string(&list).unwrap(), want);
+}
+
+/// A report of a newer `schema_version` was read as if it were ours.
+#[test]
+fn issue16_newer_schema_versions_are_refused() {
+    let d = Dir::new();
+    let posting = d.write("p.txt", CIO_POSTING);
+    let o = run(&["scan", "--format", "jsonl", posting.to_str().unwrap()]);
+    let ours = d.write("ours.jsonl", &o.stdout);
+    let newer = stdout(&o).replace(r#""schema_version":1"#, r#""schema_version":99"#);
+    let newer = d.write("newer.jsonl", newer);
+    let o = run(&["summarize", newer.to_str().unwrap()]);
+    assert_code(&o, 1);
+    let why = "newer.jsonl:1: schema_version 99 is newer than this roletag reads (1)";
+    assert!(stderr(&o).contains(why), "{}", stderr(&o));
+    let o = run(&["diff", ours.to_str().unwrap(), newer.to_str().unwrap()]);
+    assert_code(&o, 2);
+    assert!(stderr(&o).contains(why), "{}", stderr(&o));
+}
+
+/// Messages said their cause twice and named the temporary file, not `-o`'s path;
+/// `--lexicon /dev/zero` read without end.
+#[test]
+fn issue16_errors_say_their_cause_once_and_name_the_path_asked() {
+    let d = Dir::new();
+    let posting = d.write("p.txt", CIO_POSTING);
+    let posting = posting.to_str().unwrap();
+    let missing = d.path().join("no/such/dir/report.jsonl");
+    let folder = d.path().join("folder.jsonl");
+    fs::create_dir(&folder).unwrap();
+    let cases: Vec<(Vec<&str>, String)> = vec![
+        (
+            vec!["scan", posting, "-o", missing.to_str().unwrap()],
+            format!("cannot write the report to {}: ", missing.display()),
+        ),
+        (
+            vec!["scan", posting, "-o", folder.to_str().unwrap()],
+            format!("cannot write the report to {}: ", folder.display()),
+        ),
+        (
+            vec!["--lexicon", missing.to_str().unwrap(), "scan", posting],
+            format!("{}: cannot read lexicon: ", missing.display()),
+        ),
+        (
+            vec!["lexicon", "check", missing.to_str().unwrap()],
+            format!("{}: cannot read lexicon: ", missing.display()),
+        ),
+    ];
+    for (args, want) in cases {
+        let o = run(&args);
+        assert_code(&o, 2);
+        let err = stderr(&o);
+        let first = err.lines().next().unwrap_or_default();
+        assert!(
+            first.starts_with(&format!("roletag: {want}")),
+            "{args:?}: {err}"
+        );
+        let cause = &first[format!("roletag: {want}").len()..];
+        assert_eq!(
+            first.matches(cause).count(),
+            1,
+            "{args:?}: cause repeated: {err}"
+        );
+        assert!(
+            !err.contains(".roletag-"),
+            "{args:?}: names the temporary file: {err}"
+        );
+    }
+    #[cfg(unix)]
+    {
+        let o = run(&["--lexicon", "/dev/zero", "tag", posting]);
+        assert_code(&o, 2);
+        assert_eq!(
+            stderr(&o),
+            "roletag: /dev/zero: cannot read lexicon: larger than 16 MiB\n"
+        );
+    }
+}
+
+/// Terms of only punctuation matched inside words, and a regex over the size limit
+/// failed the build without naming its entry: both name `file:line`.
+#[test]
+fn issue16_punctuation_terms_and_oversize_regexes_name_their_line() {
+    let d = Dir::new();
+    let lexicon = fs::read_to_string(MINI).unwrap();
+    let punct = lexicon.replace(r#"term = "erp""#, r#"term = "&""#);
+    let punct = d.write("punct.toml", punct);
+    let line = fs::read_to_string(&punct)
+        .unwrap()
+        .lines()
+        .position(|l| l.contains(r#"term = "&""#))
+        .unwrap()
+        + 1;
+    let o = run(&["lexicon", "check", punct.to_str().unwrap()]);
+    assert_code(&o, 2);
+    let want = format!(
+        "{}:{line}: term \"&\": a term needs a letter or digit",
+        punct.display()
+    );
+    assert!(stderr(&o).contains(&want), "{}", stderr(&o));
+
+    let big = lexicon.replace(r#"regex = 'sap s/?4 ?hana'"#, r#"regex = '\w{500}\w{500}'"#);
+    let big = d.write("big.toml", big);
+    let line = fs::read_to_string(&big)
+        .unwrap()
+        .lines()
+        .position(|l| l.contains(r"\w{500}"))
+        .unwrap()
+        + 1;
+    for args in [
+        vec!["--lexicon", big.to_str().unwrap(), "scan", "corpora/sample"],
+        vec!["lexicon", "check", big.to_str().unwrap()],
+    ] {
+        let o = run(&args);
+        assert_code(&o, 2);
+        let want = format!(
+            "{}:{line}: term \"re:\\\\w{{500}}\\\\w{{500}}\": ",
+            big.display()
+        );
+        assert!(stderr(&o).contains(&want), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("exceeds size limit"), "{}", stderr(&o));
+    }
+}
