@@ -421,7 +421,7 @@ fn write_file_list(
                     return false;
                 }
             }
-            WalkItem::Special { .. } => {} // never read, so not listed
+            WalkItem::Special { .. } | WalkItem::Symlink(_) => {} // never read, so not listed
             WalkItem::Error {
                 path,
                 message,

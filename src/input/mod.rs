@@ -127,6 +127,8 @@ pub enum ReadError {
     /// Not a regular file (a FIFO, socket or device; see [`special_kind`]): skipped
     /// without being opened, since opening a FIFO blocks and a device never ends.
     Special(&'static str),
+    /// A symbolic link met in a folder walk without `-L`: not followed, so not read.
+    Symlink,
     /// The document could not be extracted: a corrupt DOCX or PDF, a PDF
     /// without a text layer. The message is complete (`cannot extract PDF text: ...`).
     Format(String),
@@ -135,7 +137,10 @@ pub enum ReadError {
 impl ReadError {
     /// True when the input is skipped on purpose rather than failed.
     pub fn is_skip(&self) -> bool {
-        matches!(self, ReadError::Binary(_) | ReadError::Special(_))
+        matches!(
+            self,
+            ReadError::Binary(_) | ReadError::Special(_) | ReadError::Symlink
+        )
     }
 }
 
@@ -172,6 +177,7 @@ impl fmt::Display for ReadError {
             ReadError::Empty => f.write_str("empty posting: no text to tag"),
             ReadError::Binary(at) => write!(f, "binary file skipped (NUL byte at offset {at})"),
             ReadError::Special(kind) => write!(f, "not a regular file ({kind}); skipped unread"),
+            ReadError::Symlink => f.write_str("symbolic link, not followed (use -L)"),
             ReadError::Format(message) => f.write_str(message),
         }
     }
