@@ -4392,7 +4392,11 @@ fn issue16_punctuation_terms_and_oversize_regexes_name_their_line() {
     );
     assert!(stderr(&o).contains(&want), "{}", stderr(&o));
 
-    let big = lexicon.replace(r#"regex = 'sap s/?4 ?hana'"#, r#"regex = '\w{500}\w{500}'"#);
+    // Gated by "it budget": `tag` compiled it lazily and it silently never matched.
+    let big = lexicon.replace(
+        r#"regex = 'sap s/?4 ?hana'"#,
+        r#"regex = 'it budget \w{500}\w{500}'"#,
+    );
     let big = d.write("big.toml", big);
     let line = fs::read_to_string(&big)
         .unwrap()
@@ -4402,12 +4406,18 @@ fn issue16_punctuation_terms_and_oversize_regexes_name_their_line() {
         + 1;
     for args in [
         vec!["--lexicon", big.to_str().unwrap(), "scan", "corpora/sample"],
+        vec![
+            "--lexicon",
+            big.to_str().unwrap(),
+            "tag",
+            "corpora/sample/03-brackwater-logistics-it-infrastructure-manager.txt",
+        ],
         vec!["lexicon", "check", big.to_str().unwrap()],
     ] {
         let o = run(&args);
         assert_code(&o, 2);
         let want = format!(
-            "{}:{line}: term \"re:\\\\w{{500}}\\\\w{{500}}\": ",
+            "{}:{line}: term \"re:it budget \\\\w{{500}}\\\\w{{500}}\": ",
             big.display()
         );
         assert!(stderr(&o).contains(&want), "{args:?}: {}", stderr(&o));
