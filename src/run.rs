@@ -239,7 +239,7 @@ fn scan_to_file(
             BufWriter::new(file),
         );
     }
-    let tmp = temp_beside(path)?;
+    let tmp = report_temp_beside(path)?;
     // The report and its temporary file are never read as postings, so a second
     // run into a folder it scans does not tag the first run's report.
     let mut opts = opts.clone();
@@ -280,10 +280,18 @@ fn refuse_output_as_input(output: &Path, roots: &[PathBuf]) -> anyhow::Result<()
     Ok(())
 }
 
+/// A temporary file in `path`'s folder, renamed over `path` once it is complete;
+/// an error names `path` (`cannot write PATH: ...`), for callers that add no context.
+pub(crate) fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
+    report_temp_beside(path)
+        .map_err(|e| io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display())))
+}
+
 /// A temporary file in `path`'s folder, renamed over `path` once the report is
 /// complete. It is created with mode 0666 less the umask, as `File::create` would
 /// (tempfile's own default, 0600, would leave reports unreadable to the group).
-pub(crate) fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
+/// An error is the cause alone: the caller names `path`.
+fn report_temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),

@@ -4321,7 +4321,25 @@ fn issue16_errors_say_their_cause_once_and_name_the_path_asked() {
     let missing = d.path().join("no/such/dir/report.jsonl");
     let folder = d.path().join("folder.jsonl");
     fs::create_dir(&folder).unwrap();
+    for i in 0..2 {
+        d.write(&format!("labelled/cio-like/{i}.txt"), CIO_POSTING);
+        d.write(&format!("labelled/cto-like/{i}.txt"), CTO_POSTING);
+    }
+    let labelled = d.path().join("labelled");
     let cases: Vec<(Vec<&str>, String)> = vec![
+        (
+            vec![
+                "--lexicon",
+                MINI,
+                "calibrate",
+                labelled.to_str().unwrap(),
+                "--folds",
+                "2",
+                "-o",
+                missing.to_str().unwrap(),
+            ],
+            format!("cannot write {}: ", missing.display()),
+        ),
         (
             vec!["scan", posting, "-o", missing.to_str().unwrap()],
             format!("cannot write the report to {}: ", missing.display()),
