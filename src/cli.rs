@@ -146,7 +146,8 @@ pub(crate) struct InputArgs {
     id_field: Option<String>,
     /// Read at most this many bytes of a document (the posting is tagged on
     /// them and flagged as truncated); a longer JSON line fails alone.
-    #[arg(long, value_name = "BYTES", default_value_t = roletag::pipeline::DEFAULT_MAX_BYTES)]
+    #[arg(long, value_name = "BYTES", default_value_t = roletag::pipeline::DEFAULT_MAX_BYTES,
+          value_parser = parse_max_bytes)]
     max_bytes: u64,
     /// Read every file as this format instead of choosing by extension:
     /// text, html, docx, pdf (one posting a file) or jsonl, json, csv, tsv (records).
@@ -162,6 +163,28 @@ pub(crate) struct InputArgs {
 pub(crate) enum InputFormat {
     Document(DocFormat),
     Records(RecordFormat),
+}
+
+/// `--max-bytes`: a positive byte count (0 would read nothing and call every posting empty).
+fn parse_max_bytes(s: &str) -> Result<u64, String> {
+    match s.parse::<u64>() {
+        Ok(0) => Err("must be at least 1: 0 bytes would leave every posting empty".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(format!("{e}")),
+    }
+}
+
+/// The most cross-validation folds `calibrate` accepts. Leave-one-out on our
+/// largest labelled set is a few thousand folds; more is a typo, and each fold refits.
+const MAX_FOLDS: usize = 10_000;
+
+/// `--folds`: at least 2 and at most [`MAX_FOLDS`].
+fn parse_folds(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(k) if (2..=MAX_FOLDS).contains(&k) => Ok(k),
+        Ok(k) => Err(format!("must be between 2 and {MAX_FOLDS}, got {k}")),
+        Err(e) => Err(format!("{e}")),
+    }
 }
 
 fn parse_input_format(s: &str) -> Result<InputFormat, String> {
@@ -310,12 +333,14 @@ struct CalibrateArgs {
     /// Labelled postings, as for `roletag eval`.
     #[arg(value_name = "PATH", required = true)]
     paths: Vec<PathBuf>,
-    /// Number of cross-validation folds (stratified by label).
+    /// Number of cross-validation folds (stratified by label), 2 to 10000; more
+    /// folds than postings make one posting a fold.
     #[arg(
         long,
         default_value_t = 5,
         value_name = "K",
-        conflicts_with = "leave_group_out"
+        conflicts_with = "leave_group_out",
+        value_parser = parse_folds
     )]
     folds: usize,
     /// Cross-validate with one fold per group (`--group-field`): each group, such as
@@ -475,8 +500,9 @@ impl Args {
     pub(crate) fn into_config(self) -> anyhow::Result<Config> {
         let (lexicon, lexicon_text) = match &self.lexicon {
             Some(p) => {
-                let lexicon = Lexicon::from_path(p)?;
-                (lexicon, std::fs::read_to_string(p)?)
+                // Read once: the text hashed and shown is the text validated.
+                let text = Lexicon::read_text(p)?;
+                (Lexicon::from_toml(&text, &p.display().to_string())?, text)
             }
             None => (
                 Lexicon::embedded().context("the embedded lexicon is invalid")?,
@@ -586,9 +612,6 @@ impl Command {
                 misses: a.misses,
             },
             Command::Calibrate(a) => {
-                if a.folds < 2 {
-                    bail!("--folds must be at least 2");
-                }
                 if !(a.lambda.is_finite() && a.lambda >= 0.0) {
                     bail!("--lambda must be a number >= 0, got {}", a.lambda);
                 }

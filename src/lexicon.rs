@@ -141,12 +141,18 @@ pub struct Problem {
 #[derive(Debug, thiserror::Error)]
 pub enum LexiconError {
     /// The file could not be read.
-    #[error("{path}: cannot read lexicon: {source}")]
+    #[error("{path}: cannot read lexicon")]
     Read {
         /// The lexicon path.
         path: String,
         /// The I/O error.
         source: std::io::Error,
+    },
+    /// The file is larger than [`MAX_LEXICON_BYTES`] (`--lexicon /dev/zero`).
+    #[error("{path}: cannot read lexicon: larger than {} MiB", MAX_LEXICON_BYTES >> 20)]
+    TooLarge {
+        /// The lexicon path.
+        path: String,
     },
     /// The file was read but is invalid.
     #[error("{}", format_problems(path, problems))]
@@ -290,12 +296,31 @@ impl Lexicon {
     /// [`LexiconError::Read`] if the file cannot be read as UTF-8,
     /// [`LexiconError::Invalid`] listing every problem otherwise.
     pub fn from_path(path: &Path) -> Result<Lexicon, LexiconError> {
-        let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| LexiconError::Read {
-            path: shown.clone(),
+        let text = Lexicon::read_text(path)?;
+        Lexicon::from_toml(&text, &path.display().to_string())
+    }
+
+    /// Reads a lexicon file's text, at most [`MAX_LEXICON_BYTES`] of it.
+    ///
+    /// # Errors
+    /// [`LexiconError::Read`] if it cannot be read as UTF-8,
+    /// [`LexiconError::TooLarge`] past the cap (without reading further).
+    pub fn read_text(path: &Path) -> Result<String, LexiconError> {
+        use std::io::Read as _;
+        let shown = || path.display().to_string();
+        let read_error = |source| LexiconError::Read {
+            path: shown(),
             source,
-        })?;
-        Lexicon::from_toml(&text, &shown)
+        };
+        let file = std::fs::File::open(path).map_err(read_error)?;
+        let mut text = String::new();
+        file.take(MAX_LEXICON_BYTES + 1)
+            .read_to_string(&mut text)
+            .map_err(read_error)?;
+        if text.len() as u64 > MAX_LEXICON_BYTES {
+            return Err(LexiconError::TooLarge { path: shown() });
+        }
+        Ok(text)
     }
 
     /// Parses and validates lexicon TOML; `source` names it in messages.
@@ -516,6 +541,10 @@ fn check_weight(w: f64) -> Result<(), String> {
     }
 }
 
+/// The largest lexicon file read, in bytes. The default lexicon is about 200 KB;
+/// without a cap `--lexicon /dev/zero` would read until memory runs out.
+pub const MAX_LEXICON_BYTES: u64 = 16 << 20;
+
 /// The most words a term (or variant) may have. The shipped lexicon's longest has
 /// five; a term of 10,000 repeated words took minutes to check and build.
 pub const MAX_TERM_WORDS: usize = 32;
@@ -535,6 +564,13 @@ pub(crate) fn parse_literal(written: &str) -> Result<Pattern, String> {
     let norm = normalize_term(body);
     if norm.is_empty() {
         return Err("empty term".into());
+    }
+    // Word boundaries are checked against letters and digits, so a term without
+    // any (`&`, `++`) would match inside words: "r&d" would hit `&`.
+    if !norm.chars().any(crate::normalize::is_word_char) {
+        return Err(
+            "a term needs a letter or digit (one of only punctuation matches inside words)".into(),
+        );
     }
     let words = norm.split(' ').count();
     if words > MAX_TERM_WORDS || norm.len() > MAX_TERM_BYTES {
@@ -755,6 +791,40 @@ axes = [
             r#"{{ axis = "focus", pole = "cio", term = "{longest}" }},"#
         ))
         .is_ok());
+    }
+
+    /// Issue 16: a term of only punctuation matched inside words ("r&d" hit `&`).
+    #[test]
+    fn terms_of_only_punctuation_are_refused() {
+        let got = problems(
+            r#"{ axis = "focus", pole = "cio", term = "&" },
+{ axis = "focus", pole = "cio", term = "r&d", variants = ["++", "c++"] },
+{ axis = "focus", pole = "cio", term = "/*" },
+{ axis = "focus", pole = "cio", term = "network+" },"#,
+        );
+        let got: Vec<(usize, &str)> = got.iter().map(|p| (p.line, p.message.as_str())).collect();
+        let why = "a term needs a letter or digit (one of only punctuation matches inside words)";
+        let variant = format!("variant \"++\": {why}");
+        assert_eq!(got, [(6, why), (7, variant.as_str()), (8, why)]);
+    }
+
+    /// Issue 16: `--lexicon /dev/zero` was read until memory ran out.
+    #[cfg(unix)]
+    #[test]
+    fn lexicon_reads_are_capped() {
+        let err = Lexicon::from_path(Path::new("/dev/zero")).unwrap_err();
+        assert!(matches!(err, LexiconError::TooLarge { .. }), "{err:?}");
+        assert_eq!(
+            err.to_string(),
+            "/dev/zero: cannot read lexicon: larger than 16 MiB"
+        );
+        // A read error's cause is its source, said once by whoever prints the chain.
+        let err = Lexicon::from_path(Path::new("/nonexistent/lexicon.toml")).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "/nonexistent/lexicon.toml: cannot read lexicon"
+        );
+        assert!(std::error::Error::source(&err).is_some());
     }
 
     /// Issue 16: a weight of 1e308 passed, then gave postings a `null` score.

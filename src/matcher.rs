@@ -180,6 +180,22 @@ fn gates(pattern: &str) -> Option<Vec<Vec<u8>>> {
 #[error("cannot build the matcher: {0}")]
 pub struct BuildError(String);
 
+/// A regex that did not compile (over the size limit: the lexicon check only
+/// parses), named as a lexicon problem is: `file:line: term "re:...": why`.
+fn regex_error(lexicon: &Lexicon, id: usize, e: &regex::Error) -> BuildError {
+    let term = &lexicon.terms[id];
+    let name: String = term.name.chars().take(60).collect();
+    let why = e
+        .to_string()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    BuildError(format!(
+        "{}:{}: term {name:?}: {why}",
+        lexicon.source, term.line
+    ))
+}
+
 /// What the compiled automaton is tuned for. Both find exactly the same hits.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Build {
@@ -263,11 +279,19 @@ impl Matcher {
                     .map_err(|e| BuildError(e.to_string()))?,
             ),
         };
-        // Every pattern was checked when the lexicon loaded (`regex_syntax`); each
-        // regex is compiled the first time its gate opens (most postings need few or
-        // none), and the set holds only the ungated ones.
-        let ungated_set = RegexSet::new(ungated.iter().map(|&i| regexes[i].0.as_str()))
-            .map_err(|e| BuildError(e.to_string()))?;
+        // Every pattern was checked when the lexicon loaded (`regex_syntax`), but
+        // only compiling finds one over the size limit: each regex is compiled here,
+        // whatever the build, so that `tag` refuses the lexicon as `scan` does
+        // instead of never matching the entry (no measurable cost to `roletag tag`
+        // with the default lexicon). The set holds only the ungated ones.
+        let ungated_set =
+            RegexSet::new(ungated.iter().map(|&i| regexes[i].0.as_str())).map_err(|e| {
+                // The set's error names no pattern: find the entry that fails alone.
+                let culprit = ungated.iter().map(|&i| &regexes[i]).find_map(|(re, id)| {
+                    Regex::new(re).err().map(|e| regex_error(lexicon, *id, &e))
+                });
+                culprit.unwrap_or_else(|| BuildError(e.to_string()))
+            })?;
         let regexes = regexes
             .into_iter()
             .map(|(pattern, id)| {
@@ -275,12 +299,16 @@ impl Matcher {
                     pattern,
                     re: OnceLock::new(),
                 };
-                if build == Build::Throughput {
-                    lazy.get();
+                if lazy.get().is_none() {
+                    let err = Regex::new(&lazy.pattern).err();
+                    return Err(match err {
+                        Some(e) => regex_error(lexicon, id, &e),
+                        None => BuildError(format!("cannot compile regex {:?}", lazy.pattern)),
+                    });
                 }
-                (lazy, id)
+                Ok((lazy, id))
             })
-            .collect();
+            .collect::<Result<_, _>>()?;
         Ok(Matcher {
             search,
             ac_terms,
@@ -362,7 +390,7 @@ impl Matcher {
     }
 }
 
-/// A regex compiled on first use (its pattern is already checked by the `RegexSet`).
+/// A regex, compiled when the matcher is built (see `build_gated`).
 #[derive(Clone, Debug)]
 struct LazyRegex {
     pattern: String,
@@ -586,6 +614,28 @@ mod tests {
             terms.join("\n")
         );
         Lexicon::from_toml(&text, "test").unwrap()
+    }
+
+    /// Issue 16: a regex over the size limit failed the build without naming its entry.
+    #[test]
+    fn an_oversize_regex_is_named_with_its_line() {
+        let big = r"\w{500}\w{500}";
+        for (entries, line) in [
+            (vec!["erp".to_string(), format!("re:{big}")], 4),
+            (vec!["erp".to_string(), format!("re:it budget {big}")], 4),
+        ] {
+            let entries: Vec<&str> = entries.iter().map(String::as_str).collect();
+            // `tag`'s quick build too: a gated regex was compiled lazily there, and
+            // one over the limit silently never matched.
+            for build in [Build::Throughput, Build::QuickStart] {
+                let err = Matcher::build(&lexicon(&entries), build)
+                    .unwrap_err()
+                    .to_string();
+                let want = format!("cannot build the matcher: test:{line}: term \"re:");
+                assert!(err.starts_with(&want), "{build:?}: {err}");
+                assert!(err.contains("exceeds size limit"), "{err}");
+            }
+        }
     }
 
     /// Matched substrings of the normalised text, with the entry that matched.

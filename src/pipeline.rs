@@ -425,6 +425,7 @@ enum Job {
         path: PathBuf,
         kind: &'static str,
     },
+    Symlink(PathBuf),
 }
 
 /// Walks `roots`, tags every posting and hands each record, in walk order, to `reporter`.
@@ -565,6 +566,7 @@ fn produce(
             missing_root,
         }),
         WalkItem::Special { path, kind } => send(Job::Special { path, kind }),
+        WalkItem::Symlink(path) => send(Job::Symlink(path)),
     })
 }
 
@@ -761,6 +763,7 @@ fn process_job(engine: &Engine, opts: &ScanOptions, job: &Job, scratch: &mut Scr
         Job::Special { path, kind } => {
             failed_record(path.display().to_string(), &ReadError::Special(kind))
         }
+        Job::Symlink(path) => failed_record(path.display().to_string(), &ReadError::Symlink),
     }
 }
 

@@ -372,7 +372,7 @@ fn extract(at: Position, get: impl Fn(&str) -> Option<String>, fields: &FieldOpt
         parts.extend(fields.text_fields.iter().filter_map(|f| get(f)));
         fields.text_fields.iter().map(String::as_str).collect()
     };
-    parts.retain(|p| !p.trim().is_empty());
+    parts.retain(|p| !crate::normalize::is_blank(p));
     if parts.is_empty() {
         let message = format!(
             "line {}: record has no text in any of the fields {} (choose with --text-field)",
@@ -447,7 +447,7 @@ fn read_csv(
         } else {
             let get = |name: &str| {
                 let s = String::from_utf8_lossy(rows.field(column(name)?)).into_owned();
-                (!s.trim().is_empty()).then_some(s)
+                (!crate::normalize::is_blank(&s)).then_some(s)
             };
             extract(at, get, fields)
         };

@@ -19,7 +19,7 @@ use serde_json::Value;
 use crate::label::Label;
 use crate::lexicon::{Lexicon, Pole};
 use crate::records::read_line_capped;
-use crate::report::{round4, Outcome, Record};
+use crate::report::{round4, Outcome, Record, SCHEMA_VERSION};
 use crate::score::PoleWeights;
 
 /// One posting of a report.
@@ -332,6 +332,8 @@ impl<'de> Visitor<'de> for Postings<'_, '_> {
 /// The fields of a posting object that are read; the rest are ignored.
 #[derive(Deserialize)]
 struct RawPosting {
+    #[serde(default)]
+    schema_version: Option<u64>,
     path: String,
     #[serde(default)]
     record: Option<u64>,
@@ -423,6 +425,17 @@ impl<'de> Deserialize<'de> for OrderedAxes {
 
 /// Builds a posting from its fields, or says why it is not one.
 fn from_raw(raw: RawPosting, field: Option<String>) -> Result<ReportPosting, String> {
+    // A newer structure may have changed what a field means (README, "The JSON
+    // contract"): refused, never read as if it were ours.
+    if let Some(v) = raw
+        .schema_version
+        .filter(|&v| v > u64::from(SCHEMA_VERSION))
+    {
+        return Err(format!(
+            "schema_version {v} is newer than this roletag reads ({SCHEMA_VERSION}); \
+             use a newer roletag"
+        ));
+    }
     let state = match (raw.error, raw.label) {
         (Some(error), _) => PostingState::Failed {
             error,
@@ -572,7 +585,7 @@ impl ReportPosting {
 mod tests {
     use super::*;
 
-    const TAGGED: &str = r#"{"path":"a/x.txt","label":"cio-like","score":-0.5,"confidence":0.8,"cio":3.0,"cto":1.0,"core_evidence":4.0,"axes":{"focus":{"cio":2.0,"cto":1.0},"domain":{"cio":1.0,"cto":0.0}},"evidence":[{"term":"erp","axis":"domain","pole":"cio","count":2,"weight":2.0,"contribution":-0.5,"context":false}],"words":10,"coverage":0.2,"ignored":[],"schema_version":3}"#;
+    const TAGGED: &str = r#"{"path":"a/x.txt","label":"cio-like","score":-0.5,"confidence":0.8,"cio":3.0,"cto":1.0,"core_evidence":4.0,"axes":{"focus":{"cio":2.0,"cto":1.0},"domain":{"cio":1.0,"cto":0.0}},"evidence":[{"term":"erp","axis":"domain","pole":"cio","count":2,"weight":2.0,"contribution":-0.5,"context":false}],"words":10,"coverage":0.2,"ignored":[],"schema_version":1,"added_later":true}"#;
     const FAILED: &str = r#"{"path":"a/y.bin","error":"binary file","skipped":true}"#;
 
     fn read(text: &str, field: Option<&str>) -> Vec<Result<ReportPosting, ReadIssue>> {
@@ -603,6 +616,23 @@ mod tests {
                 skipped: true
             }
         );
+    }
+
+    /// A posting of a newer structure is an issue (its fields may mean something
+    /// else), the postings of this one and of reports older than versions still read.
+    // See: issue 16 ("`schema_version: 99` is accepted silently").
+    #[test]
+    fn newer_schema_versions_are_refused() {
+        let newer = TAGGED.replace(r#""schema_version":1"#, r#""schema_version":99"#);
+        let unversioned = r#"{"path":"old.txt","error":"binary file","skipped":true}"#;
+        let got = read(&format!("{newer}\n{TAGGED}\n{unversioned}\n"), None);
+        let issue = got[0].as_ref().unwrap_err();
+        assert_eq!(issue.at, Location::Line(1));
+        assert_eq!(
+            issue.message,
+            "schema_version 99 is newer than this roletag reads (1); use a newer roletag"
+        );
+        assert!(got[1].is_ok() && got[2].is_ok(), "{got:?}");
     }
 
     /// A line over the cap is one issue, not read into memory, and the lines after

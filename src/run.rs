@@ -197,6 +197,7 @@ fn scan(config: &Config, job: &ScanJob) -> anyhow::Result<u8> {
             eprintln!("roletag: interrupted; no report written");
             return Ok(cancel.exit_code());
         }
+        Err(ScanError::Output(e)) => return Err(output_error(e, job.output.as_deref())),
         Err(e) => return Err(e.into()),
     };
     if let Some(summary) = tap.summary {
@@ -229,10 +230,9 @@ fn scan_to_file(
         // straight to it. Renaming a temporary file over it would replace it.
         let file = std::fs::OpenOptions::new().write(true).open(path)?;
         let out = BufWriter::new(file);
-        return scan_into(config, job, engine, opts, tap, cancel.flag(), out)
-            .map_err(|e| named(path, e));
+        return scan_into(config, job, engine, opts, tap, cancel.flag(), out);
     }
-    let tmp = temp_beside(path)?;
+    let tmp = report_temp_beside(path)?;
     // The report and its temporary file are never read as postings, so a second
     // run into a folder it scans does not tag the first run's report.
     let mut opts = opts.clone();
@@ -250,17 +250,7 @@ fn scan_to_file(
         Ok(o)
     });
     cancel.set_temp(None);
-    outcome.map_err(|e| named(path, e))
-}
-
-/// An output error with the path asked for: `out.jsonl: File too large (os error 27)`.
-fn named(path: &Path, err: ScanError) -> ScanError {
-    match err {
-        ScanError::Output(e) => {
-            ScanError::Output(io::Error::new(e.kind(), format!("{}: {e}", path.display())))
-        }
-        other => other,
-    }
+    outcome
 }
 
 /// Refuses `-o FILE` when FILE is one of the inputs named on the command line
@@ -285,10 +275,18 @@ fn refuse_output_as_input(output: &Path, roots: &[PathBuf]) -> anyhow::Result<()
     Ok(())
 }
 
+/// A temporary file in `path`'s folder, renamed over `path` once it is complete;
+/// an error names `path` (`cannot write PATH: ...`), for callers that add no context.
+pub(crate) fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
+    report_temp_beside(path)
+        .map_err(|e| io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display())))
+}
+
 /// A temporary file in `path`'s folder, renamed over `path` once the report is
 /// complete. It is created with mode 0666 less the umask, as `File::create` would
 /// (tempfile's own default, 0600, would leave reports unreadable to the group).
-pub(crate) fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
+/// An error is the cause alone: the caller names `path`.
+fn report_temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
@@ -300,7 +298,27 @@ pub(crate) fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
         use std::os::unix::fs::PermissionsExt;
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    builder.tempfile_in(dir)
+    builder.tempfile_in(dir).map_err(without_temp_path)
+}
+
+/// `e` without the ` at path "…/.roletag-XXXX.tmp"` that tempfile appends: the
+/// user asked for the report's path, which the caller names, and has never heard of
+/// the temporary file.
+fn without_temp_path(e: io::Error) -> io::Error {
+    let message = e.to_string();
+    match message.rfind(" at path ") {
+        Some(at) if e.get_ref().is_some() => io::Error::new(e.kind(), &message[..at]),
+        _ => e,
+    }
+}
+
+/// A failed write of the report: its cause once, and the path the user asked for.
+fn output_error(e: io::Error, path: Option<&Path>) -> anyhow::Error {
+    let what = match path {
+        Some(p) => format!("cannot write the report to {}", p.display()),
+        None => "cannot write the report".to_string(),
+    };
+    anyhow::Error::new(e).context(what)
 }
 
 /// True when `path` exists and is neither a regular file nor a folder.
@@ -370,18 +388,35 @@ impl Reporter for Progress<'_, '_, '_, '_> {
     }
 }
 
+/// `--files`: the files a scan would read, one a line, to stdout or `-o FILE`
+/// (written directly: a file list is not a report, and has no half to lose).
 fn list_files(job: &ScanJob) -> anyhow::Result<u8> {
-    let mut out = BufWriter::new(io::stdout().lock());
+    match &job.output {
+        Some(path) => {
+            refuse_output_as_input(path, &job.paths)?;
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot write the file list to {}", path.display()))?;
+            let mut scan = job.scan.walk.clone();
+            scan.skip = walk::SkipFile::new(path).into_iter().collect();
+            write_file_list(&job.paths, &scan, BufWriter::new(file))
+                .with_context(|| format!("cannot write the file list to {}", path.display()))
+        }
+        None => write_file_list(
+            &job.paths,
+            &job.scan.walk,
+            BufWriter::new(io::stdout().lock()),
+        ),
+    }
+}
+
+fn write_file_list(
+    paths: &[PathBuf],
+    walk_options: &walk::WalkOptions,
+    mut out: impl Write,
+) -> anyhow::Result<u8> {
     let mut code = OK;
     let mut write_err = None;
-    // What a scan would read: not the report it would write (`-o`).
-    let mut walk_options = job.scan.walk.clone();
-    walk_options.skip = job
-        .output
-        .iter()
-        .filter_map(|p| walk::SkipFile::new(p))
-        .collect();
-    walk::walk(&job.paths, &walk_options, |item| {
+    walk::walk(paths, walk_options, |item| {
         match item {
             WalkItem::File(p) => {
                 if let Err(e) = writeln!(out, "{}", p.display()) {
@@ -389,7 +424,7 @@ fn list_files(job: &ScanJob) -> anyhow::Result<u8> {
                     return false;
                 }
             }
-            WalkItem::Special { .. } => {} // never read, so not listed
+            WalkItem::Special { .. } | WalkItem::Symlink(_) => {} // never read, so not listed
             WalkItem::Error {
                 path,
                 message,
@@ -484,7 +519,7 @@ fn check_lexicon(file: &Path, deny_warnings: bool) -> anyhow::Result<u8> {
     let lex = match Lexicon::from_path(file) {
         Ok(l) => l,
         Err(e) => {
-            eprintln!("roletag: {e}");
+            eprintln!("roletag: {:#}", anyhow::Error::from(e));
             return Ok(FATAL);
         }
     };

@@ -95,6 +95,9 @@ pub enum WalkItem {
         /// What it is: `"FIFO"`, `"socket"`, `"block device"` or `"character device"`.
         kind: &'static str,
     },
+    /// A symbolic link inside a folder, not followed (no `-L`): reported as
+    /// skipped, so that no input is left out without a word.
+    Symlink(PathBuf),
     /// A path that could not be walked, with why.
     Error {
         /// The path concerned (the root when the error names none).
@@ -192,12 +195,13 @@ fn walk_root(
             Ok(e) => match e.file_type() {
                 Some(t) if t.is_file() && is_skipped(&e, &opts.skip) => continue,
                 Some(t) if t.is_file() => WalkItem::File(e.into_path()),
+                Some(t) if t.is_symlink() => WalkItem::Symlink(e.into_path()),
                 Some(t) => match crate::input::special_kind(t) {
                     Some(kind) => WalkItem::Special {
                         path: e.into_path(),
                         kind,
                     },
-                    None => continue, // folders and unfollowed symlinks
+                    None => continue, // folders
                 },
                 None => continue, // stdin; never produced for a path root
             },
@@ -259,7 +263,7 @@ mod tests {
             .iter()
             .filter_map(|i| match i {
                 WalkItem::File(p) => Some(p.strip_prefix(base).unwrap().display().to_string()),
-                WalkItem::Error { .. } | WalkItem::Special { .. } => None,
+                WalkItem::Error { .. } | WalkItem::Special { .. } | WalkItem::Symlink(_) => None,
             })
             .collect()
     }
@@ -376,6 +380,11 @@ mod tests {
         );
         let unfollowed = collect(&[d.path().to_path_buf()], &WalkOptions::default());
         assert_eq!(files(&unfollowed, d.path()), ["x/p.txt"]);
+        // Not followed, but not left out without a word (issue 16).
+        assert!(
+            unfollowed.contains(&WalkItem::Symlink(d.path().join("x/loop"))),
+            "{unfollowed:?}"
+        );
     }
 
     #[cfg(unix)]

@@ -1,4 +1,5 @@
-//! Bytes to characters: byte-order marks, the binary sniff, UTF-8 and the windows-1252 fallback.
+//! Bytes to characters: byte-order marks, the binary sniff (which recognises UTF-16
+//! and UTF-32 without a BOM), UTF-8 and the windows-1252 fallback.
 //!
 //! Input is a text or HTML posting's raw bytes, plus an optional charset hint
 //! (from an HTML `<meta>`); output is a [`PostingText`] that borrows the bytes
@@ -17,17 +18,27 @@ const BINARY_SNIFF: usize = 8 * 1024;
 /// The warning for UTF-8 with a few invalid bytes.
 const REPLACED_UTF8: &str = "invalid UTF-8 replaced with U+FFFD";
 
-/// Decodes `bytes`: BOM, then NUL sniff, then UTF-8, then `hint`, then the UTF-8 / windows-1252 count.
+/// Decodes `bytes`: BOM, then NUL sniff (UTF-16 or UTF-32 by their NULs, else
+/// binary), then UTF-8, then `hint`, then the UTF-8 / windows-1252 count.
 pub(super) fn decode<'a>(
     bytes: &'a [u8],
     hint: Option<&'static Encoding>,
 ) -> Result<PostingText<'a>, ReadError> {
+    if let Some((wide, bom_len)) = wide_bom(bytes) {
+        return Ok(decode_wide(&bytes[bom_len..], wide));
+    }
     if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         return Ok(decode_with(&bytes[bom_len..], encoding));
     }
     let sniff = &bytes[..bytes.len().min(BINARY_SNIFF)];
     if let Some(at) = sniff.iter().position(|&b| b == 0) {
-        return Err(ReadError::Binary(at));
+        let Some(wide) = sniff_wide(sniff) else {
+            return Err(ReadError::Binary(at));
+        };
+        let mut text = decode_wide(bytes, wide);
+        let warning = format!("decoded as {} (no byte-order mark)", wide.name());
+        text.warnings.insert(0, warning);
+        return Ok(text);
     }
     if let Ok(text) = std::str::from_utf8(bytes) {
         return Ok(PostingText {
@@ -64,6 +75,145 @@ fn decode_with<'a>(bytes: &'a [u8], encoding: &'static Encoding) -> PostingText<
     PostingText { text, warnings }
 }
 
+/// UTF-16 or UTF-32, in either byte order: what a NUL byte may mean in text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Wide {
+    Utf16Le,
+    Utf16Be,
+    Utf32Le,
+    Utf32Be,
+}
+
+impl Wide {
+    fn name(self) -> &'static str {
+        match self {
+            Wide::Utf16Le => "UTF-16LE",
+            Wide::Utf16Be => "UTF-16BE",
+            Wide::Utf32Le => "UTF-32LE",
+            Wide::Utf32Be => "UTF-32BE",
+        }
+    }
+
+    /// Bytes per code unit.
+    fn unit(self) -> usize {
+        match self {
+            Wide::Utf16Le | Wide::Utf16Be => 2,
+            Wide::Utf32Le | Wide::Utf32Be => 4,
+        }
+    }
+
+    fn is_little_endian(self) -> bool {
+        matches!(self, Wide::Utf16Le | Wide::Utf32Le)
+    }
+}
+
+/// A UTF-16 or UTF-32 byte-order mark and its length. UTF-32LE's (`FF FE 00 00`)
+/// starts like UTF-16LE's, so it is tried first (a UTF-16 text starting with
+/// U+0000 is not a posting).
+fn wide_bom(bytes: &[u8]) -> Option<(Wide, usize)> {
+    match bytes {
+        [0xFF, 0xFE, 0, 0, ..] => Some((Wide::Utf32Le, 4)),
+        [0, 0, 0xFE, 0xFF, ..] => Some((Wide::Utf32Be, 4)),
+        [0xFF, 0xFE, ..] => Some((Wide::Utf16Le, 2)),
+        [0xFE, 0xFF, ..] => Some((Wide::Utf16Be, 2)),
+        _ => None,
+    }
+}
+
+/// UTF-32 or UTF-16 without a BOM, recognised in `sniff` (which has a NUL byte):
+/// UTF-32 when every whole 4-byte unit is a character other than a control
+/// character (random or binary bytes almost never are); UTF-16 when no 2-byte unit
+/// is U+0000 and most are ASCII characters, whose zero byte is the high one (odd
+/// offsets for little-endian, even for big-endian), none of them a control
+/// character. Anything else is binary.
+fn sniff_wide(sniff: &[u8]) -> Option<Wide> {
+    let unit32 = |u: &[u8], le: bool| {
+        let b = [u[0], u[1], u[2], u[3]];
+        let v = if le {
+            u32::from_le_bytes(b)
+        } else {
+            u32::from_be_bytes(b)
+        };
+        char::from_u32(v).is_some_and(is_text_char)
+    };
+    let units32 = sniff.chunks_exact(4);
+    if units32.len() > 0 {
+        for (le, wide) in [(true, Wide::Utf32Le), (false, Wide::Utf32Be)] {
+            if units32.clone().all(|u| unit32(u, le)) {
+                return Some(wide);
+            }
+        }
+    }
+    let units16 = sniff.chunks_exact(2);
+    if units16.len() == 0 || units16.clone().any(|u| u == [0, 0]) {
+        return None;
+    }
+    // The ASCII units of each byte order (zero high byte), if all are text.
+    let ascii = |high: usize| {
+        let units = units16.clone().filter(|u| u[high] == 0);
+        let low = 1 - high;
+        let all_text = units.clone().all(|u| is_text_char(char::from(u[low])));
+        if all_text {
+            units.count()
+        } else {
+            0
+        }
+    };
+    let most = units16.len() / 2 + 1;
+    if ascii(1) >= most {
+        Some(Wide::Utf16Le)
+    } else if ascii(0) >= most {
+        Some(Wide::Utf16Be)
+    } else {
+        None
+    }
+}
+
+/// A character text is made of: not U+0000 or another control character, but
+/// for whitespace (tabs, line ends).
+fn is_text_char(c: char) -> bool {
+    !c.is_control() || c.is_whitespace()
+}
+
+/// Decodes UTF-16 or UTF-32 `bytes` (BOM already removed), warning when
+/// something was replaced.
+fn decode_wide(bytes: &[u8], wide: Wide) -> PostingText<'_> {
+    match wide {
+        Wide::Utf16Le => decode_with(bytes, UTF_16LE),
+        Wide::Utf16Be => decode_with(bytes, UTF_16BE),
+        Wide::Utf32Le | Wide::Utf32Be => {
+            // encoding_rs has no UTF-32 (WHATWG dropped it): four bytes a character.
+            let units = bytes.chunks_exact(4);
+            let partial = !units.remainder().is_empty();
+            let mut text = String::with_capacity(bytes.len() / 4);
+            let mut bad = partial;
+            for u in units {
+                let b = [u[0], u[1], u[2], u[3]];
+                let v = if wide.is_little_endian() {
+                    u32::from_le_bytes(b)
+                } else {
+                    u32::from_be_bytes(b)
+                };
+                let c = char::from_u32(v);
+                bad |= c.is_none();
+                text.push(c.unwrap_or(char::REPLACEMENT_CHARACTER));
+            }
+            if partial {
+                text.push(char::REPLACEMENT_CHARACTER);
+            }
+            let warnings = if bad {
+                vec![format!("invalid {} replaced with U+FFFD", wide.name())]
+            } else {
+                Vec::new()
+            };
+            PostingText {
+                text: Cow::Owned(text),
+                warnings,
+            }
+        }
+    }
+}
+
 fn is_utf16(encoding: &'static Encoding) -> bool {
     encoding == UTF_16LE || encoding == UTF_16BE
 }
@@ -88,12 +238,21 @@ fn is_damaged_utf8(bytes: &[u8]) -> bool {
 /// surrogate; anything else is treated as UTF-8 and loses a trailing incomplete
 /// sequence (at worst one legacy byte that looked like a lead byte).
 pub(super) fn char_boundary(bytes: &[u8]) -> usize {
-    match Encoding::for_bom(bytes) {
-        Some((encoding, bom)) if is_utf16(encoding) => {
-            let mut end = bom + (bytes.len() - bom) / 2 * 2;
-            if end >= bom + 2 {
+    let sniff = &bytes[..bytes.len().min(BINARY_SNIFF)];
+    let wide = wide_bom(bytes).or_else(|| {
+        let without_bom = Encoding::for_bom(bytes).is_none() && sniff.contains(&0);
+        without_bom
+            .then(|| sniff_wide(sniff))
+            .flatten()
+            .map(|w| (w, 0))
+    });
+    match wide {
+        Some((wide, bom)) => {
+            let unit_len = wide.unit();
+            let mut end = bom + (bytes.len() - bom) / unit_len * unit_len;
+            if unit_len == 2 && end >= bom + 2 {
                 let unit = [bytes[end - 2], bytes[end - 1]];
-                let unit = if encoding == UTF_16LE {
+                let unit = if wide.is_little_endian() {
                     u16::from_le_bytes(unit)
                 } else {
                     u16::from_be_bytes(unit)
@@ -189,11 +348,117 @@ mod tests {
 
     #[test]
     fn bom_is_checked_before_the_nul_sniff() {
-        assert!(decode(b"\xFF\xFEE\x00R\x00P\x00", None).is_ok());
-        assert!(matches!(
-            decode(b"E\x00R\x00P\x00", None),
-            Err(ReadError::Binary(1))
-        ));
+        let got = decode(b"\xFF\xFEE\x00R\x00P\x00", None).unwrap();
+        assert_eq!((got.text.as_ref(), got.warnings.len()), ("ERP", 0));
+    }
+
+    fn utf32(text: &str, le: bool) -> Vec<u8> {
+        text.chars()
+            .flat_map(|c| {
+                let v = u32::from(c);
+                if le {
+                    v.to_le_bytes()
+                } else {
+                    v.to_be_bytes()
+                }
+            })
+            .collect()
+    }
+
+    /// Issue 16: UTF-16 without a BOM was called binary, and UTF-32 was read as
+    /// UTF-16. (name, bytes, text, warnings); `None` for binary.
+    #[test]
+    fn utf16_without_bom_and_utf32_table() {
+        let text = "Caf\u{e9} ERP \u{1F600} lead";
+        let le16: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be16: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let with_bom = |bom: &[u8], body: &[u8]| [bom, body].concat();
+        let (le32, be32) = (utf32(text, true), utf32(text, false));
+        let mut cut32 = utf32("ERP", true);
+        cut32.extend_from_slice(&[0x00, 0xD8, 0x00, 0x00, b'x']); // a surrogate, a cut unit
+        type Case<'a> = (&'a str, Vec<u8>, Option<&'a str>, &'a [&'a str]);
+        let cases: Vec<Case> = vec![
+            (
+                "utf16le_no_bom",
+                le16.clone(),
+                Some(text),
+                &["decoded as UTF-16LE (no byte-order mark)"],
+            ),
+            (
+                "utf16be_no_bom",
+                be16.clone(),
+                Some(text),
+                &["decoded as UTF-16BE (no byte-order mark)"],
+            ),
+            (
+                "utf32le_bom",
+                with_bom(b"\xFF\xFE\x00\x00", &le32),
+                Some(text),
+                &[],
+            ),
+            (
+                "utf32be_bom",
+                with_bom(b"\x00\x00\xFE\xFF", &be32),
+                Some(text),
+                &[],
+            ),
+            (
+                "utf32le_no_bom",
+                le32.clone(),
+                Some(text),
+                &["decoded as UTF-32LE (no byte-order mark)"],
+            ),
+            (
+                "utf32be_no_bom",
+                be32.clone(),
+                Some(text),
+                &["decoded as UTF-32BE (no byte-order mark)"],
+            ),
+            (
+                "utf32_bad_units",
+                with_bom(b"\xFF\xFE\x00\x00", &cut32),
+                Some("ERP\u{FFFD}\u{FFFD}"),
+                &["invalid UTF-32LE replaced with U+FFFD"],
+            ),
+            (
+                "gif_header",
+                b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00".to_vec(),
+                None,
+                &[],
+            ),
+            (
+                "nul_units",
+                b"E\x00\x00\x00\x00\x00R\x00".to_vec(),
+                None,
+                &[],
+            ),
+            (
+                "mostly_high_bytes",
+                b"\x01\x02\x03\x04\x05\x00\x07\x08".to_vec(),
+                None,
+                &[],
+            ),
+            ("control_units", b"\x00\x01".to_vec(), None, &[]),
+            (
+                "control_utf32",
+                b"\x01\x00\x00\x00A\x00\x00\x00".to_vec(),
+                None,
+                &[],
+            ),
+        ];
+        for (name, bytes, want, warnings) in cases {
+            match (decode(&bytes, None), want) {
+                (Ok(got), Some(want)) => {
+                    assert_eq!(got.text, want, "case {name}");
+                    assert_eq!(got.warnings, warnings, "case {name}");
+                }
+                (Err(ReadError::Binary(_)), None) => {}
+                (got, _) => panic!("case {name}: {got:?}"),
+            }
+        }
+        // A cut at --max-bytes keeps whole units, also without a BOM.
+        assert_eq!(char_boundary(&le32[..7]), 4);
+        assert_eq!(char_boundary(&le16[..7]), 6);
     }
 
     #[test]
@@ -219,6 +484,7 @@ mod tests {
             ("utf16_odd", b"\xFF\xFEE\x00R", 4),
             ("utf16_lone_high_surrogate", b"\xFF\xFEE\x00\x3D\xD8", 4),
             ("utf16be_lone_high_surrogate", b"\xFE\xFF\x00E\xD8\x3D", 4),
+            ("utf32le_bom_cut", b"\xFF\xFE\x00\x00E\x00\x00\x00R\x00", 8),
         ];
         for (name, bytes, want) in cases {
             assert_eq!(char_boundary(bytes), *want, "case {name}");

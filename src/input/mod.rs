@@ -134,6 +134,8 @@ pub enum ReadError {
     /// Not a regular file (a FIFO, socket or device; see [`special_kind`]): skipped
     /// without being opened, since opening a FIFO blocks and a device never ends.
     Special(&'static str),
+    /// A symbolic link met in a folder walk without `-L`: not followed, so not read.
+    Symlink,
     /// The document could not be extracted: a corrupt DOCX or PDF, a PDF
     /// without a text layer. The message is complete (`cannot extract PDF text: ...`).
     Format(String),
@@ -142,7 +144,10 @@ pub enum ReadError {
 impl ReadError {
     /// True when the input is skipped on purpose rather than failed.
     pub fn is_skip(&self) -> bool {
-        matches!(self, ReadError::Binary(_) | ReadError::Special(_))
+        matches!(
+            self,
+            ReadError::Binary(_) | ReadError::Special(_) | ReadError::Symlink
+        )
     }
 }
 
@@ -179,6 +184,7 @@ impl fmt::Display for ReadError {
             ReadError::Empty => f.write_str("empty posting: no text to tag"),
             ReadError::Binary(at) => write!(f, "binary file skipped (NUL byte at offset {at})"),
             ReadError::Special(kind) => write!(f, "not a regular file ({kind}); skipped unread"),
+            ReadError::Symlink => f.write_str("symbolic link, not followed (use -L)"),
             ReadError::Format(message) => f.write_str(message),
         }
     }
@@ -358,7 +364,7 @@ fn extract_at_most(
         }
         DocFormat::Pdf => owned(pdf::text(bytes)?),
     };
-    if posting.text.trim().is_empty() {
+    if crate::normalize::is_blank(&posting.text) {
         return Err(ReadError::Empty);
     }
     Ok(posting)
@@ -383,6 +389,12 @@ mod tests {
             ("bom_dropped", b"\xEF\xBB\xBFERP lead", Ok("ERP lead")),
             ("empty", b"", Err("empty")),
             ("whitespace_only", b" \n\t \r\n", Err("empty")),
+            // Issue 16: Unicode whitespace and invisible characters are blank too.
+            (
+                "unicode_blank",
+                "\u{A0}\u{2028}\u{3000}\u{200B}\u{2060}\u{FEFF}\u{AD}\n".as_bytes(),
+                Err("empty"),
+            ),
             (
                 "nul_is_binary",
                 b"PK\x03\x04\x00\x00",
