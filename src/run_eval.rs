@@ -78,6 +78,15 @@ pub(crate) fn calibrate(config: &Config, run: &CalibrateRun<'_>) -> anyhow::Resu
         );
         return Ok(FATAL);
     }
+    if let Folds::Stratified(k) = run.folds {
+        if k > collected.examples.len() {
+            eprintln!(
+                "roletag: --folds {k} is more than the {} labelled postings",
+                collected.examples.len()
+            );
+            return Ok(FATAL);
+        }
+    }
     let data: Vec<Features> = (collected.examples.iter())
         .map(|e| {
             let group = names.binary_search(&e.group.as_str()).unwrap_or(0);
@@ -274,17 +283,21 @@ fn write_calibration(
 
 /// Writes `text` to `path` through a temporary file in the same folder.
 fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
-    if crate::run::is_special_file(path) {
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open(path)?
-            .write_all(text.as_bytes())?;
-        return Ok(());
-    }
-    let mut tmp = crate::run::temp_beside(path)?;
-    tmp.write_all(text.as_bytes())?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    use anyhow::Context as _;
+    let write = || -> anyhow::Result<()> {
+        if crate::run::is_special_file(path) {
+            std::fs::OpenOptions::new()
+                .write(true)
+                .open(path)?
+                .write_all(text.as_bytes())?;
+            return Ok(());
+        }
+        let mut tmp = crate::run::temp_beside(path)?;
+        tmp.write_all(text.as_bytes())?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    };
+    write().with_context(|| format!("cannot write {}", path.display()))
 }
 
 pub(crate) fn eval(

@@ -2020,6 +2020,31 @@ fn calibrate_writes_a_loadable_tuned_lexicon() {
     assert!(stdout(&table).contains("cross-validated (the result)"));
     let bad = run(&["--lexicon", MINI, "calibrate", "--folds", "1", &d.s()]);
     assert_code(&bad, 2);
+    // More folds than postings: refused with the count, not run.
+    let many = run(&["--lexicon", MINI, "calibrate", "--folds", "13", &d.s()]);
+    assert_code(&many, 2);
+    assert!(
+        stderr(&many).contains("more than the 12 labelled postings"),
+        "{}",
+        stderr(&many)
+    );
+    // An -o that cannot be written names its path.
+    let o = run(&[
+        "--lexicon",
+        MINI,
+        "calibrate",
+        "--folds",
+        "2",
+        "-o",
+        &d.s(),
+        &d.s(),
+    ]);
+    assert_code(&o, 2);
+    assert!(
+        stderr(&o).contains(&format!("cannot write {}", d.s())),
+        "{}",
+        stderr(&o)
+    );
 }
 
 /// Regression guard on the shipped lexicon: with titles masked, the labelled
