@@ -230,7 +230,7 @@ struct ScanArgs {
     /// Write the report here (via a temporary file renamed at the end) instead of stdout.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Worker threads [default: one per core]; with 1, the scan uses no other thread.
+    /// Worker threads, 1 to 512 [default: one per core]; with 1, the scan uses no other thread.
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
     /// Include or exclude files by glob (`*.txt`, `!drafts/**`); repeatable.
@@ -296,7 +296,7 @@ struct EvalArgs {
     /// Also list every misclassified posting with its strongest evidence.
     #[arg(long)]
     misses: bool,
-    /// Worker threads [default: one per core]; with 1, the scan uses no other thread.
+    /// Worker threads, 1 to 512 [default: one per core]; with 1, the scan uses no other thread.
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
     #[command(flatten)]
@@ -338,7 +338,7 @@ struct CalibrateArgs {
     /// Output format of the report.
     #[arg(long, value_enum, default_value_t = EvalFormat::Table)]
     format: EvalFormat,
-    /// Worker threads [default: one per core]; with 1, the scan uses no other thread.
+    /// Worker threads, 1 to 512 [default: one per core]; with 1, the scan uses no other thread.
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
     #[command(flatten)]

@@ -235,6 +235,38 @@ fn help_lists_the_commands() {
     assert!(stdout(&o).contains("--threads"));
 }
 
+/// Issue 16: `-j`'s help states its bound, as the README does.
+#[test]
+fn threads_help_states_the_bound() {
+    for cmd in ["scan", "eval", "calibrate"] {
+        let help = stdout(&run(&[cmd, "--help"]));
+        assert!(help.contains("1 to 512"), "{cmd}: {help}");
+    }
+}
+
+/// The README states what the code does: every default text and id field, and the
+/// exit codes of a stopped scan. See issue 16 ("descriptionPlain is a
+/// default text field the docs omit").
+#[test]
+fn readme_lists_the_default_fields_and_exit_codes() {
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let fields = roletag::records::DEFAULT_BODY_FIELDS
+        .iter()
+        .chain(&roletag::records::DEFAULT_ID_FIELDS)
+        .chain(&[roletag::records::DEFAULT_TITLE_FIELD]);
+    for f in fields {
+        assert!(
+            readme.contains(&format!("`{f}`")),
+            "README omits the field {f}"
+        );
+    }
+    let codes = &readme[readme.find("**Exit codes:**").unwrap()..];
+    for code in ["`0`", "`1`", "`2`", "`130`", "`143`", "`129`"] {
+        assert!(codes.contains(code), "README's exit codes omit {code}");
+    }
+}
+
 #[test]
 fn tag_labels_one_file_per_pole() {
     let d = Dir::new();
