@@ -215,9 +215,10 @@ impl InputArgs {
 
 #[derive(Debug, clap::Args)]
 struct ScanArgs {
-    /// Files and folders to scan (folders recursively); `-` reads JSON Lines
-    /// records from standard input and streams results as they are tagged.
-    #[arg(value_name = "PATH", default_value = ".")]
+    /// Files and folders to scan (folders recursively) [default: `.`, said on
+    /// stderr]; `-` reads JSON Lines records from standard input and streams
+    /// results as they are tagged.
+    #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Read JSON Lines records from standard input (same as the path `-`).
     #[arg(long)]
@@ -461,6 +462,8 @@ pub(crate) struct ExplainJob {
 
 pub(crate) struct ScanJob {
     pub(crate) paths: Vec<PathBuf>,
+    /// No PATH was given: `.` is scanned, and stderr says so.
+    pub(crate) implicit_root: bool,
     pub(crate) format: Format,
     pub(crate) output: Option<PathBuf>,
     pub(crate) scan: ScanOptions,
@@ -659,6 +662,10 @@ impl ScanArgs {
         let threads = threads(self.threads)?;
         roletag::walk::check_globs(&self.globs)?;
         let mut paths = self.paths;
+        let implicit_root = paths.is_empty() && !self.stdin;
+        if implicit_root {
+            paths.push(PathBuf::from("."));
+        }
         if self.stdin {
             paths.retain(|p| p.as_os_str() != "." && p.as_os_str() != "-");
             paths.insert(0, PathBuf::from("-"));
@@ -684,6 +691,7 @@ impl ScanArgs {
                 ..self.input.scan_options(threads)
             },
             paths,
+            implicit_root,
             format: match self.format {
                 ScanFormat::Table => Format::Table,
                 ScanFormat::Jsonl => Format::JsonLines,

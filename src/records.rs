@@ -31,6 +31,21 @@ pub const DEFAULT_TITLE_FIELD: &str = "title";
 /// Id fields tried, in order, when no `--id-field` is given.
 pub const DEFAULT_ID_FIELDS: [&str; 6] = ["id", "job_id", "posting_id", "uuid", "_id", "req_id"];
 
+/// True when `head`, the start of a stream, opens with a line that is a whole
+/// JSON object: records (JSON Lines, or one JSON record), not a posting's text.
+/// `head` should hold at least the first non-blank line; one cut short is not
+/// JSON, so the answer is then false. `head -3 postings.jsonl | roletag tag` used
+/// to tag three records as one posting without a word (issue 16).
+pub fn starts_with_json_record(head: &[u8]) -> bool {
+    let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let text = text.trim_ascii_start();
+    if text.first() != Some(&b'{') {
+        return false;
+    }
+    let line = memchr::memchr(b'\n', text).map_or(text, |end| &text[..end]);
+    serde_json::from_slice::<serde_json::Map<String, Value>>(line).is_ok()
+}
+
 /// A record format, chosen by file extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RecordFormat {
@@ -572,6 +587,23 @@ impl<R: Read> CsvRows<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_records_are_told_from_a_posting() {
+        let cases: &[(&str, bool)] = &[
+            ("{\"id\": 1, \"description\": \"x\"}\n{\"id\": 2}\n", true),
+            ("\n  {\"title\": \"CIO\"}", true),
+            ("\u{feff}{\"a\": 1}\r\n", true),
+            ("IT Manager\n\nRun the service desk.", false),
+            ("{braces} in a posting's first line\n", false),
+            ("{\"cut\": \"at the buffer", false),
+            ("[{\"a\": 1}]", false),
+            ("", false),
+        ];
+        for (head, want) in cases {
+            assert_eq!(starts_with_json_record(head.as_bytes()), *want, "{head:?}");
+        }
+    }
 
     fn items(format: RecordFormat, input: &str, fields: &FieldOptions) -> Vec<Item> {
         let mut out = Vec::new();

@@ -50,7 +50,8 @@ pub(crate) fn explain(config: &Config, job: &ExplainJob) -> anyhow::Result<u8> {
                 continue;
             }
             let mut buf = Vec::new();
-            match input::read_from(io::stdin().lock(), &config.read, &mut buf) {
+            let stdin = crate::run::stdin_posting(job.scan.document_format_forced);
+            match input::read_from(stdin, &config.read, &mut buf) {
                 Ok(p) => x.show(STDIN_NAME, None, None, &p.text, &p.warnings)?,
                 Err(e) => x.fail(STDIN_NAME, &e.to_string()),
             }

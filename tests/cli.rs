@@ -3216,7 +3216,7 @@ fn diff_keys_documents_and_trouble() {
         "{err}"
     );
     assert!(
-        stdout(&o).contains("old: 2 postings (0 duplicate keys left out, 1 lines not postings)")
+        stdout(&o).contains("old: 2 postings (0 duplicate keys left out, 1 line not a posting)")
     );
     let o = run(&["diff", "missing.jsonl", &old_s]);
     assert_code(&o, 2);
@@ -4276,4 +4276,167 @@ fn eval_and_calibrate_by_source() {
     let o = run(&args);
     assert_code(&o, 2);
     assert!(stderr(&o).contains("at least two groups"), "{}", stderr(&o));
+}
+
+// Issue 16, "a newcomer's first hour". See: `issues show 16`.
+
+/// Counts printed for people agree with their number: "1 input", not "1 inputs".
+#[test]
+fn issue16_counts_of_one_are_singular() {
+    let d = Dir::new();
+    let p = d.write("one.txt", CIO_POSTING);
+    let o = run(&["--lexicon", MINI, "scan", p.to_str().unwrap()]);
+    assert_code(&o, 0);
+    assert!(
+        stderr(&o).contains("roletag: 1 input: 1 cio-like"),
+        "{}",
+        stderr(&o)
+    );
+    let report = d.path().join("r.jsonl");
+    let o = run(&[
+        "--lexicon",
+        MINI,
+        "scan",
+        "-q",
+        "--format",
+        "jsonl",
+        p.to_str().unwrap(),
+        "-o",
+        report.to_str().unwrap(),
+    ]);
+    assert_code(&o, 0);
+    let o = run(&["summarize", report.to_str().unwrap()]);
+    assert!(
+        stdout(&o).starts_with("1 posting: 1 tagged, 0 failed, 0 skipped; 0 malformed lines"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("top terms of cio-like (1 posting)"));
+}
+
+/// `summarize --by field:NAME` where no posting has the field warns; the exit
+/// code stays 0 (a warning, not a malformed line).
+#[test]
+fn issue16_summarize_by_a_missing_field_warns() {
+    let d = Dir::new();
+    let records = d.write(
+        "p.jsonl",
+        format!(
+            "{}\n{}\n",
+            serde_json::json!({"id": "a", "company": "Acme", "description": CIO_POSTING}),
+            serde_json::json!({"id": "b", "description": CTO_POSTING}),
+        ),
+    );
+    let report = d.path().join("r.jsonl");
+    let o = run(&[
+        "--lexicon",
+        MINI,
+        "scan",
+        "-q",
+        "--format",
+        "jsonl",
+        records.to_str().unwrap(),
+        "-o",
+        report.to_str().unwrap(),
+    ]);
+    assert_code(&o, 0);
+    let r = report.to_str().unwrap();
+    let o = run(&["summarize", r, "--by", "field:compnay"]);
+    assert_code(&o, 0);
+    assert!(
+        stderr(&o).contains("warning: no posting has the field \"compnay\""),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["summarize", r, "--by", "field:company"]);
+    assert_code(&o, 0);
+    assert!(
+        stderr(&o).contains("warning: 1 of 2 postings have no field \"company\""),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["summarize", r, "--by", "field:id"]);
+    assert_code(&o, 0);
+    assert_eq!(stderr(&o), "");
+}
+
+/// JSON Lines piped into `tag` without `--input-format` is tagged as one posting,
+/// as documented, with a warning that says how to tag each record.
+#[test]
+fn issue16_json_records_on_tags_stdin_get_a_hint() {
+    let lines = format!(
+        "{}\n{}\n",
+        serde_json::json!({"id": "a", "description": CIO_POSTING}),
+        serde_json::json!({"id": "b", "description": CTO_POSTING}),
+    );
+    for cmd in ["tag", "explain"] {
+        let o = run_with_stdin(&["--lexicon", MINI, cmd], &lines);
+        assert_code(&o, 0);
+        assert!(
+            stderr(&o).contains("use `--input-format jsonl` (or `roletag scan -`)"),
+            "{cmd}: {}",
+            stderr(&o)
+        );
+    }
+    let o = run_with_stdin(
+        &["--lexicon", MINI, "tag", "--input-format", "jsonl", "-"],
+        &lines,
+    );
+    assert_code(&o, 0);
+    assert_eq!(stderr(&o), "");
+    assert_eq!(stdout(&o).matches("cio-like").count(), 1, "{}", stdout(&o));
+    let o = run_with_stdin(&["--lexicon", MINI, "tag"], CIO_POSTING);
+    assert_eq!(stderr(&o), "");
+}
+
+/// A bare `roletag scan` says what it scans, and leaves out the reports of
+/// earlier runs found in the folder (each listed as skipped); a report named on
+/// the command line is still read.
+#[test]
+fn issue16_bare_scan_says_what_it_scans_and_skips_reports() {
+    let d = Dir::new();
+    d.write("jobs/cio.txt", CIO_POSTING);
+    let mini = Path::new(env!("CARGO_MANIFEST_DIR")).join(MINI);
+    let bare = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_roletag"))
+            .arg("--lexicon")
+            .arg(&mini)
+            .args(args)
+            .current_dir(d.path())
+            .output()
+            .unwrap()
+    };
+    for (format, name) in [
+        ("jsonl", "r.jsonl"),
+        ("json", "r.json"),
+        ("csv", "r.csv"),
+        ("html", "r.html"),
+    ] {
+        assert_code(&bare(&["scan", "-q", "--format", format, "-o", name]), 0);
+    }
+    let o = bare(&["scan", "--format", "jsonl"]);
+    assert_code(&o, 0);
+    assert!(
+        stderr(&o).starts_with("roletag: scanning . (no PATH given)\n"),
+        "{}",
+        stderr(&o)
+    );
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 5, "{out}");
+    for name in ["r.jsonl", "r.json", "r.csv", "r.html"] {
+        let line = out
+            .lines()
+            .find(|l| l.contains(&format!("\"./{name}\"")))
+            .unwrap();
+        assert!(
+            line.contains("\"skipped\":true") && line.contains("a roletag report"),
+            "{line}"
+        );
+    }
+    assert!(out.contains("\"label\":\"cio-like\""), "{out}");
+    // Named, a report is read as asked (here: records without text).
+    let o = bare(&["scan", "-q", "--format", "jsonl", "r.jsonl"]);
+    assert!(!stdout(&o).contains("a roletag report"), "{}", stdout(&o));
+    let o = bare(&["scan", "-q", "--format", "jsonl", "."]);
+    assert!(!stderr(&o).contains("scanning"));
 }

@@ -26,7 +26,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use self::svg::{AxisView, Bar, Point, BINS};
-use super::{evidence, round4, Context, Outcome, Record, Reporter, Summary, Tagged, VERSION};
+use super::{
+    counted, evidence, round4, Context, Outcome, Record, Reporter, Summary, Tagged, VERSION,
+};
 use crate::label::Label;
 use crate::lexicon::{Lexicon, TermId};
 
@@ -365,7 +367,7 @@ impl<W: Write> Html<'_, W> {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
 <meta name="generator" content="roletag {VERSION}">
-<title>roletag report: {inputs} postings</title>
+<title>roletag report: {postings}</title>
 <style>
 {STYLE}</style>
 </head>
@@ -377,10 +379,11 @@ window.addEventListener('unhandledrejection', function (e) {{ document.getElemen
 </script>
 <header>
 <h1>roletag report</h1>
-<p class="meta">{inputs} inputs · lexicon <b>{name}</b> {version} <code title="{full}">{hash}…</code> · blended within ±{margin:.2} · unclassified below {min:.2} evidence at 250 words (length exponent {gamma:.2}, {terms} terms) · roletag {VERSION}</p>
+<p class="meta">{inputs} · lexicon <b>{name}</b> {version} <code title="{full}">{hash}…</code> · blended within ±{margin:.2} · unclassified below {min:.2} evidence at 250 words (length exponent {gamma:.2}, {terms} terms) · roletag {VERSION}</p>
 </header>
 "#,
-            inputs = summary.inputs(),
+            postings = counted(summary.inputs(), "posting"),
+            inputs = counted(summary.inputs(), "input"),
             name = esc(&lex.name),
             version = esc(&lex.version),
             full = esc(&lex.hash),
@@ -412,9 +415,9 @@ window.addEventListener('unhandledrejection', function (e) {{ document.getElemen
             }
         }
         format!(
-            r#"<section id="labels"><h2>Labels</h2>{}<p class="caption">{} inputs: {} tagged, {} failed, {} skipped. Percentages are of all inputs.</p></section>"#,
+            r#"<section id="labels"><h2>Labels</h2>{}<p class="caption">{}: {} tagged, {} failed, {} skipped. Percentages are of all inputs.</p></section>"#,
             svg::label_bars(&bars, summary.inputs()),
-            summary.inputs(),
+            counted(summary.inputs(), "input"),
             summary.tagged(),
             summary.failed,
             summary.skipped
@@ -507,8 +510,9 @@ window.addEventListener('unhandledrejection', function (e) {{ document.getElemen
         });
         top.truncate(TOP_TERMS);
         let mut html = format!(
-            r#"<div class="card"><h3><span class="sw l{k}"></span>{} <small>{count} postings</small></h3>"#,
-            label.as_str()
+            r#"<div class="card"><h3><span class="sw l{k}"></span>{} <small>{}</small></h3>"#,
+            label.as_str(),
+            counted(count as u64, "posting")
         );
         if top.is_empty() {
             html.push_str(r#"<p class="none">No evidence.</p></div>"#);
@@ -542,8 +546,8 @@ window.addEventListener('unhandledrejection', function (e) {{ document.getElemen
             let _ = write!(options, r#"<option value="{0}">{0}</option>"#, l.as_str());
         }
         format!(
-            r#"<section id="postings"><h2>Postings</h2><div class="controls"><input id="filter" type="search" placeholder="filter by path, id, term or error" aria-label="filter postings"><select id="label-filter" aria-label="label"><option value="">every label</option>{options}<option value="error">failed or skipped</option></select><span id="shown">{n} postings</span></div><table id="postings-table"><thead><tr><th data-key="path">path</th><th data-key="label">label</th><th data-key="score" class="num">score</th><th data-key="confidence" class="num">confidence</th><th>strongest terms</th></tr></thead><tbody></tbody></table><noscript><p class="caption">The table needs JavaScript. <code>--format json</code> has the same postings.</p></noscript><p class="caption">Click a column to sort, a row to open its evidence. The page reads <code>#sort=score&amp;dir=desc&amp;filter=erp&amp;label=cto-like&amp;x=domain&amp;y=horizon&amp;open=3</code> from its address.</p></section>"#,
-            n = summary.inputs()
+            r#"<section id="postings"><h2>Postings</h2><div class="controls"><input id="filter" type="search" placeholder="filter by path, id, term or error" aria-label="filter postings"><select id="label-filter" aria-label="label"><option value="">every label</option>{options}<option value="error">failed or skipped</option></select><span id="shown">{n}</span></div><table id="postings-table"><thead><tr><th data-key="path">path</th><th data-key="label">label</th><th data-key="score" class="num">score</th><th data-key="confidence" class="num">confidence</th><th>strongest terms</th></tr></thead><tbody></tbody></table><noscript><p class="caption">The table needs JavaScript. <code>--format json</code> has the same postings.</p></noscript><p class="caption">Click a column to sort, a row to open its evidence. The page reads <code>#sort=score&amp;dir=desc&amp;filter=erp&amp;label=cto-like&amp;x=domain&amp;y=horizon&amp;open=3</code> from its address.</p></section>"#,
+            n = counted(summary.inputs(), "posting")
         )
     }
 }

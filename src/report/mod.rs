@@ -166,15 +166,15 @@ impl Summary {
             .map_or(0, |i| self.labels[i])
     }
 
-    /// One line for people: `12 postings: 3 cio-like, ...; 1 failed, 0 skipped`.
+    /// One line for people: `12 inputs: 3 cio-like, ...; 1 failed, 0 skipped`.
     pub fn line(&self) -> String {
         let labels: Vec<String> = Label::ALL
             .iter()
             .map(|l| format!("{} {l}", self.count(*l)))
             .collect();
         format!(
-            "{} inputs: {}; {} failed, {} skipped",
-            self.inputs(),
+            "{}: {}; {} failed, {} skipped",
+            counted(self.inputs(), "input"),
             labels.join(", "),
             self.failed,
             self.skipped
@@ -250,6 +250,38 @@ pub fn reporter<'a, W: Write + 'a>(
         Format::Csv => Box::new(Csv::new(out, cx)?),
         Format::Html => Box::new(Html::new(out, cx)),
     })
+}
+
+/// The format of a roletag report, told from the start of a file: `jsonl`,
+/// `json`, `csv` or `html`; `None` for anything else (postings). Each is the
+/// exact start that format's reporter writes, so postings are never taken
+/// for a report. The `table` format is text for people and is not recognised.
+pub fn report_format(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(b"{\"schema_version\":")
+        && memchr::memmem::find(head, b",\"path\":").is_some()
+    {
+        Some("jsonl")
+    } else if head.starts_with(b"{\"roletag\":{\"schema_version\":") {
+        Some("json")
+    } else if head.starts_with(b"path,label,score,confidence,cio,cto,words,coverage,") {
+        Some("csv")
+    } else if head.starts_with(b"<!DOCTYPE html>")
+        && memchr::memmem::find(head, b"<meta name=\"generator\" content=\"roletag ").is_some()
+    {
+        Some("html")
+    } else {
+        None
+    }
+}
+
+/// `n` and the noun, plural unless `n` is 1: `1 input`, `284 inputs`. For
+/// counts printed for people (issue 16: "1 inputs"); nouns here are regular.
+pub fn counted(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// Rounds to 4 decimals for output; never prints `-0`.

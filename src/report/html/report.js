@@ -86,7 +86,7 @@
       shown++;
     }
     tbody.replaceChildren(frag);
-    document.getElementById('shown').textContent = shown + ' of ' + P.length + ' postings';
+    document.getElementById('shown').textContent = shown + ' of ' + P.length + (P.length === 1 ? ' posting' : ' postings');
     document.body.dataset.rows = shown;
     for (const th of heads) {
       const on = th.dataset.key === state.sort;
