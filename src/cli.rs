@@ -25,7 +25,9 @@ use roletag::{EngineOptions, Lexicon, ScanOptions, Thresholds};
 #[derive(Debug, Parser)]
 #[command(name = "roletag", version, max_term_width = 100)]
 pub(crate) struct Args {
-    /// Lexicon file (TOML) to use instead of the embedded default.
+    /// Lexicon file (TOML) to use instead of the embedded default; without this
+    /// flag, the file named by ROLETAG_LEXICON (if set and not empty).
+    // Not clap's `env`, which refuses an empty variable instead of ignoring it.
     #[arg(long, global = true, value_name = "PATH")]
     lexicon: Option<PathBuf>,
 
@@ -125,11 +127,20 @@ enum Command {
     /// shares per label for each group, mean scores and axis weights, and the top
     /// evidence terms of each label.
     Summarize(SummarizeArgs),
-    /// Show, check or list a lexicon (the embedded default, or `--lexicon`).
+    /// Show, check, list or print a lexicon (the embedded default, or `--lexicon`).
     Lexicon {
         #[command(subcommand)]
         action: Option<LexiconAction>,
     },
+    /// Print a shell completion script: `roletag completions bash >
+    /// ~/.local/share/bash-completion/completions/roletag`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `roletag man > roletag.1; man ./roletag.1`.
+    Man,
 }
 
 /// How postings are read from record files (JSON, JSONL, CSV, TSV).
@@ -368,6 +379,9 @@ enum LexiconAction {
     },
     /// Print every literal term (wildcards as their stem), one a line.
     Terms,
+    /// Print the lexicon's TOML (the embedded default unless `--lexicon`), to
+    /// edit: `roletag lexicon dump > my.toml`.
+    Dump,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -450,6 +464,7 @@ pub(crate) enum Job {
         deny_warnings: bool,
     },
     LexiconTerms,
+    LexiconDump,
 }
 
 pub(crate) struct ExplainJob {
@@ -474,9 +489,42 @@ pub(crate) struct ScanJob {
 }
 
 impl Args {
+    /// Writes what `completions` and `man` generate from these definitions to
+    /// stdout; `None` for the other commands. Neither needs a lexicon, so a bad
+    /// ROLETAG_LEXICON does not stop them.
+    pub(crate) fn write_generated(&self) -> Option<anyhow::Result<()>> {
+        use clap::CommandFactory as _;
+        use std::io::Write as _;
+        // Generated into memory first: clap_complete panics on a write error,
+        // and a closed pipe must stay a quiet end.
+        let mut page = Vec::new();
+        match &self.command {
+            Command::Completions { shell } => {
+                clap_complete::generate(*shell, &mut Args::command(), "roletag", &mut page);
+            }
+            Command::Man => {
+                if let Err(e) = clap_mangen::Man::new(Args::command()).render(&mut page) {
+                    return Some(Err(e.into()));
+                }
+            }
+            _ => return None,
+        }
+        let mut out = std::io::stdout().lock();
+        Some(
+            out.write_all(&page)
+                .and_then(|()| out.flush())
+                .map_err(Into::into),
+        )
+    }
+
     /// Loads the lexicon and resolves every default.
     pub(crate) fn into_config(self) -> anyhow::Result<Config> {
-        let (lexicon, lexicon_text) = match &self.lexicon {
+        let path = self.lexicon.clone().or_else(|| {
+            std::env::var_os("ROLETAG_LEXICON")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        });
+        let (lexicon, lexicon_text) = match &path {
             Some(p) => {
                 let lexicon = Lexicon::from_path(p)?;
                 (lexicon, std::fs::read_to_string(p)?)
@@ -542,7 +590,11 @@ impl Command {
             Command::Scan(a) => Some(&a.input),
             Command::Eval(a) => Some(&a.input),
             Command::Calibrate(a) => Some(&a.input),
-            Command::Diff(_) | Command::Summarize(_) | Command::Lexicon { .. } => None,
+            Command::Diff(_)
+            | Command::Summarize(_)
+            | Command::Lexicon { .. }
+            | Command::Completions { .. }
+            | Command::Man => None,
         }
     }
 
@@ -625,7 +677,11 @@ impl Command {
                     deny_warnings,
                 },
                 LexiconAction::Terms => Job::LexiconTerms,
+                LexiconAction::Dump => Job::LexiconDump,
             },
+            Command::Completions { .. } | Command::Man => {
+                unreachable!("handled by Args::write_generated before the lexicon is loaded")
+            }
         })
     }
 }

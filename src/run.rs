@@ -77,6 +77,12 @@ pub(crate) fn run(config: Config) -> anyhow::Result<ExitCode> {
             ref file,
             deny_warnings,
         } => check_lexicon(file, deny_warnings)?,
+        Job::LexiconDump => {
+            let mut out = io::stdout().lock();
+            out.write_all(config.lexicon_text.as_bytes())?;
+            out.flush()?;
+            OK
+        }
         Job::LexiconTerms => {
             let mut out = io::stdout().lock();
             for t in config.lexicon.literal_terms() {

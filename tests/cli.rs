@@ -17,6 +17,7 @@ const MINI: &str = "tests/fixtures/lexicons/mini.toml";
 fn roletag() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_roletag"));
     c.env_remove("NO_COLOR")
+        .env_remove("ROLETAG_LEXICON")
         .current_dir(env!("CARGO_MANIFEST_DIR"));
     c
 }
@@ -4439,4 +4440,74 @@ fn issue16_bare_scan_says_what_it_scans_and_skips_reports() {
     assert!(!stdout(&o).contains("a roletag report"), "{}", stdout(&o));
     let o = bare(&["scan", "-q", "--format", "jsonl", "."]);
     assert!(!stderr(&o).contains("scanning"));
+}
+
+/// `ROLETAG_LEXICON` names the lexicon when `--lexicon` is absent; the flag wins,
+/// and an empty variable is no lexicon.
+#[test]
+fn issue16_roletag_lexicon_names_the_lexicon() {
+    let show = |env: Option<&str>, args: &[&str]| {
+        let mut c = roletag();
+        if let Some(v) = env {
+            c.env("ROLETAG_LEXICON", v);
+        }
+        let o = c.args(args).output().unwrap();
+        assert_code(&o, 0);
+        stdout(&o).lines().next().unwrap().to_string()
+    };
+    let default = show(None, &["lexicon"]);
+    assert!(default.contains("roletag-default"), "{default}");
+    let mini = show(Some(MINI), &["lexicon"]);
+    assert!(!mini.contains("roletag-default"), "{mini}");
+    assert_eq!(
+        show(
+            Some(MINI),
+            &["lexicon", "--lexicon", "lexicon/default.toml"]
+        ),
+        default
+    );
+    assert_eq!(show(Some(""), &["lexicon"]), default);
+    let o = roletag()
+        .env("ROLETAG_LEXICON", "missing.toml")
+        .args(["lexicon"])
+        .output()
+        .unwrap();
+    assert_code(&o, 2);
+    assert!(stderr(&o).contains("missing.toml"), "{}", stderr(&o));
+}
+
+/// `lexicon dump` prints the lexicon's TOML byte for byte: the embedded one,
+/// which is `lexicon/default.toml`, or the file of `--lexicon`.
+#[test]
+fn issue16_lexicon_dump_prints_the_toml() {
+    let o = run(&["lexicon", "dump"]);
+    assert_code(&o, 0);
+    assert_eq!(o.stdout, fs::read("lexicon/default.toml").unwrap());
+    let o = run(&["--lexicon", MINI, "lexicon", "dump"]);
+    assert_eq!(o.stdout, fs::read(MINI).unwrap());
+}
+
+/// Shell completions and the man page, generated from the clap definitions; they
+/// need no lexicon, so a bad `ROLETAG_LEXICON` does not stop them.
+#[test]
+fn issue16_completions_and_man_page() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = roletag()
+            .env("ROLETAG_LEXICON", "missing.toml")
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert_code(&o, 0);
+        let script = stdout(&o);
+        assert!(
+            script.contains("roletag") && script.contains("summarize"),
+            "{shell}"
+        );
+    }
+    let o = run(&["man"]);
+    assert_code(&o, 0);
+    let page = stdout(&o);
+    assert!(page.contains(".TH roletag"), "{page}");
+    assert!(page.contains("ROLETAG_LEXICON"), "{page}");
+    assert_code(&run(&["completions", "tcsh"]), 2);
 }
