@@ -146,9 +146,10 @@ enum Command {
 /// How postings are read from record files (JSON, JSONL, CSV, TSV).
 #[derive(Debug, clap::Args)]
 pub(crate) struct InputArgs {
-    /// Record field(s) holding the posting text, joined in order; repeatable
-    /// [default: `title` if present, then the first of description, job_description,
-    /// text, body, content, posting, summary].
+    /// Record field(s) holding the posting text, joined in order; repeatable; in
+    /// JSON, `/a/b` is a JSON Pointer to a nested field [default: `title` if
+    /// present, then the first of description, job_description, text, body,
+    /// content, posting, summary, descriptionPlain].
     #[arg(long = "text-field", value_name = "FIELD")]
     text_fields: Vec<String>,
     /// Record field holding the posting's id [default: the first of id, job_id,

@@ -553,7 +553,7 @@ fn produce(
             });
             let shown = || path.display().to_string();
             match format {
-                Some(format) => match std::fs::File::open(&path) {
+                Some(format) => match records::open(&path) {
                     Ok(f) => {
                         let mut f = io::BufReader::with_capacity(REPORT_SNIFF, f);
                         match f.fill_buf().ok().and_then(report::report_format) {

@@ -59,9 +59,49 @@ pub enum RecordFormat {
     Tsv,
 }
 
+/// How a record file is compressed, by its last extension: `.gz` or `.zst`
+/// after the record extension (`postings.jsonl.gz`, `export.csv.zst`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compression {
+    /// gzip (`.gz`), several members read one after another.
+    Gzip,
+    /// Zstandard (`.zst`).
+    Zstd,
+}
+
+impl Compression {
+    /// The compression of `path` by its last extension (case-insensitive).
+    pub fn from_path(path: &Path) -> Option<Compression> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "gz" => Some(Compression::Gzip),
+            "zst" => Some(Compression::Zstd),
+            _ => None,
+        }
+    }
+}
+
+/// Opens a record file, decompressing a `.gz` or `.zst` one as it is read.
+///
+/// # Errors
+/// Opening the file, or starting the Zstandard decoder.
+pub fn open(path: &Path) -> io::Result<Box<dyn Read + Send>> {
+    let file = std::fs::File::open(path)?;
+    Ok(match Compression::from_path(path) {
+        None => Box::new(file),
+        Some(Compression::Gzip) => Box::new(flate2::read::MultiGzDecoder::new(file)),
+        Some(Compression::Zstd) => Box::new(zstd::stream::read::Decoder::new(file)?),
+    })
+}
+
 impl RecordFormat {
-    /// The record format of `path` by extension (case-insensitive), if it is one.
+    /// The record format of `path` by extension (case-insensitive), if it is one;
+    /// a `.gz` or `.zst` after it is looked through (`postings.jsonl.gz`).
     pub fn from_path(path: &Path) -> Option<RecordFormat> {
+        let path = match Compression::from_path(path) {
+            Some(_) => Path::new(path.file_stem()?),
+            None => path,
+        };
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         RecordFormat::from_name(&ext)
     }
@@ -349,7 +389,16 @@ fn from_value(at: Position, v: &Value, fields: &FieldOptions) -> Item {
             message: format!("line {}: not a JSON object", at.line),
         };
     };
-    let get = |name: &str| obj.get(name).and_then(value_text);
+    // A name starting with `/` is a JSON Pointer (RFC 6901) into nested objects
+    // and arrays: `/job/description`, `/meta/id`, `/tags/0`.
+    let get = |name: &str| {
+        if name.starts_with('/') {
+            v.pointer(name)
+        } else {
+            obj.get(name)
+        }
+        .and_then(value_text)
+    };
     extract(at, get, fields)
 }
 
@@ -589,6 +638,38 @@ mod tests {
     use super::*;
 
     #[test]
+    fn fields_starting_with_a_slash_are_json_pointers() {
+        let fields = FieldOptions {
+            text_fields: vec!["/job/title".into(), "/job/description".into()],
+            id_field: Some("/meta/ids/1".into()),
+            ..FieldOptions::default()
+        };
+        let line = r#"{"job": {"title": "IT Manager", "description": "Run the ERP."},
+            "meta": {"ids": ["x", 42]}, "/job": "a key with a slash"}"#;
+        let v: Value = serde_json::from_str(line).unwrap();
+        let Item::Posting(p) = from_value(Position { index: 0, line: 1 }, &v, &fields) else {
+            panic!("no posting");
+        };
+        assert_eq!(p.text, "IT Manager\n\nRun the ERP.");
+        assert_eq!(p.id.as_deref(), Some("42"));
+        // `~1` is a `/` inside a key; a plain name is still a top-level key.
+        let fields = FieldOptions {
+            text_fields: vec!["/~1job".into()],
+            ..FieldOptions::default()
+        };
+        let Item::Posting(p) = from_value(Position { index: 0, line: 1 }, &v, &fields) else {
+            panic!("no posting");
+        };
+        assert_eq!(p.text, "a key with a slash");
+        let fields = FieldOptions {
+            text_fields: vec!["/job/missing".into()],
+            ..FieldOptions::default()
+        };
+        let got = from_value(Position { index: 0, line: 1 }, &v, &fields);
+        assert!(matches!(got, Item::Failed { .. }), "{got:?}");
+    }
+
+    #[test]
     fn json_records_are_told_from_a_posting() {
         let cases: &[(&str, bool)] = &[
             ("{\"id\": 1, \"description\": \"x\"}\n{\"id\": 2}\n", true),
@@ -653,6 +734,12 @@ mod tests {
             ("a.tsv", Some(RecordFormat::Tsv)),
             ("a.txt", None),
             ("jsonl", None),
+            ("d/a.jsonl.gz", Some(RecordFormat::JsonLines)),
+            ("a.csv.GZ", Some(RecordFormat::Csv)),
+            ("a.jsonl.zst", Some(RecordFormat::JsonLines)),
+            ("a.gz", None),
+            ("a.txt.gz", None),
+            ("jsonl.gz", None),
         ];
         for (p, want) in cases {
             assert_eq!(RecordFormat::from_path(Path::new(p)), want, "{p}");

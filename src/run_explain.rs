@@ -5,7 +5,6 @@
 //! could not be read (each says why on stderr), 2 a path does not exist, or
 //! `--record`/`--id` matched nothing.
 
-use std::fs::File;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -70,7 +69,7 @@ pub(crate) fn explain(config: &Config, job: &ExplainJob) -> anyhow::Result<u8> {
         match records {
             Some(format) => {
                 let name = path.display().to_string();
-                match File::open(path) {
+                match records::open(path) {
                     Ok(file) => x.records(&name, file, format)?,
                     Err(e) => x.fail(&name, &e.to_string()),
                 }

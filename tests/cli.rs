@@ -4511,3 +4511,72 @@ fn issue16_completions_and_man_page() {
     assert!(page.contains("ROLETAG_LEXICON"), "{page}");
     assert_code(&run(&["completions", "tcsh"]), 2);
 }
+
+/// `.jsonl.gz`, `.csv.gz` and `.jsonl.zst` record files are read transparently, by
+/// scan, tag and explain (they used to be "binary, skipped" with exit 0); nested
+/// fields are named by JSON Pointer.
+#[test]
+fn issue16_compressed_record_files_and_json_pointers() {
+    use std::io::Write as _;
+    let d = Dir::new();
+    let lines = format!(
+        "{}\n{}\n",
+        serde_json::json!({"meta": {"id": "a"}, "job": {"description": CIO_POSTING}}),
+        serde_json::json!({"meta": {"id": "b"}, "job": {"description": CTO_POSTING}}),
+    );
+    let gz = |bytes: &[u8]| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(bytes).unwrap();
+        e.finish().unwrap()
+    };
+    d.write("p.jsonl.gz", gz(lines.as_bytes()));
+    d.write(
+        "p.jsonl.zst",
+        zstd::encode_all(lines.as_bytes(), 1).unwrap(),
+    );
+    let csv = format!("id,description\nc,\"{CIO_POSTING}\"\n");
+    d.write("p.csv.gz", gz(csv.as_bytes()));
+    let pointers = ["--text-field", "/job/description", "--id-field", "/meta/id"];
+    let mut args = vec!["--lexicon", MINI, "scan", "-q", "--format", "jsonl"];
+    args.extend(pointers);
+    let root = d.s();
+    args.push(&root);
+    let o = run(&args);
+    assert_code(&o, 1); // the CSV has no /job/description: its record fails alone
+    let labels: Vec<(String, String)> = jsonl(&o)
+        .iter()
+        .filter_map(|l| match l {
+            Line::Tagged(t) => Some((t.id.clone().unwrap(), t.label.clone())),
+            Line::Failed(_) => None,
+        })
+        .collect();
+    let want = [("a", "cio-like"), ("b", "cto-like")];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .chain(&want)
+        .map(|(i, l)| (i.to_string(), l.to_string()))
+        .collect();
+    assert_eq!(labels, want, "{}", stdout(&o));
+    let csv_gz = d.path().join("p.csv.gz");
+    let o = run(&[
+        "--lexicon",
+        MINI,
+        "tag",
+        "--format",
+        "json",
+        csv_gz.to_str().unwrap(),
+    ]);
+    assert_code(&o, 0);
+    assert!(
+        stdout(&o).contains("\"id\":\"c\",\"label\":\"cio-like\""),
+        "{}",
+        stdout(&o)
+    );
+    let zst = d.path().join("p.jsonl.zst");
+    let mut args = vec!["--lexicon", MINI, "explain", "--id", "b"];
+    args.extend(pointers);
+    args.push(zst.to_str().unwrap());
+    let o = run(&args);
+    assert_code(&o, 0);
+    assert!(stdout(&o).contains("cto-like"), "{}", stdout(&o));
+}

@@ -1,7 +1,6 @@
 //! A field of the source records of a report, for `--by field:NAME`: the only I/O of summaries.
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::path::Path;
 
 use crate::records::{self, FieldOptions, Item, RecordFormat};
@@ -50,7 +49,7 @@ impl SourceFields {
             label_field: None,
             group_field: None,
         };
-        let file = File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+        let file = records::open(Path::new(path)).map_err(|e| format!("cannot read: {e}"))?;
         let mut values = HashMap::new();
         records::read(file, format, &fields, self.max_bytes, |item| {
             let (index, value) = match item {
