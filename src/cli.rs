@@ -167,6 +167,10 @@ pub(crate) struct InputArgs {
     /// Record field holding an expected label, carried into the report as `expected`.
     #[arg(long, value_name = "FIELD")]
     label_field: Option<String>,
+    /// Record field carried into the report as it is: `fields: {NAME: value}` in
+    /// JSON, a `fields.NAME` column in CSV; repeatable.
+    #[arg(long = "keep-field", value_name = "FIELD")]
+    keep_fields: Vec<String>,
 }
 
 /// A format named on the command line.
@@ -221,6 +225,7 @@ impl InputArgs {
             id_field: self.id_field.clone(),
             label_field: self.label_field.clone(),
             group_field: None,
+            keep_fields: self.keep_fields.clone(),
         }
     }
 }
@@ -427,6 +432,8 @@ pub(crate) struct Config {
     pub(crate) options: EngineOptions,
     /// How documents are read (format override, size limit).
     pub(crate) read: ReadOptions,
+    /// Record fields carried into the report (`--keep-field`).
+    pub(crate) keep_fields: Vec<String>,
     pub(crate) job: Job,
 }
 
@@ -578,6 +585,11 @@ impl Args {
                 .command
                 .input()
                 .map_or_else(ReadOptions::default, InputArgs::read_options),
+            keep_fields: self
+                .command
+                .input()
+                .map(|i| i.keep_fields.clone())
+                .unwrap_or_default(),
             job: self.command.into_job()?,
         })
     }

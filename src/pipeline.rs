@@ -291,6 +291,7 @@ impl Engine {
                 r.id.clone_from(&p.id);
                 r.expected.clone_from(&p.expected);
                 r.group.clone_from(&p.group);
+                r.fields.clone_from(&p.kept);
                 r.record = Some(p.at.index);
                 return r;
             }
@@ -831,6 +832,7 @@ mod tests {
             thresholds: e.thresholds(),
             color: false,
             top: 5,
+            keep_fields: &[],
         };
         JsonLines::new(Vec::new(), cx)
     }
@@ -916,6 +918,7 @@ mod tests {
             thresholds: e.thresholds(),
             color: false,
             top: 5,
+            keep_fields: &[],
         };
         let mut buf = Vec::new();
         let mut rep = JsonLines::new(&mut buf, cx);

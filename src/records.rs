@@ -131,6 +131,8 @@ pub struct FieldOptions {
     /// A field naming the posting's group, such as its source (for the per-group
     /// tables of `roletag eval` and the leave-one-group-out folds of `calibrate`).
     pub group_field: Option<String>,
+    /// Fields carried into the report as they are (`--keep-field`), in this order.
+    pub keep_fields: Vec<String>,
 }
 
 /// Where a record sits in its file.
@@ -155,6 +157,9 @@ pub struct Posting {
     pub expected: Option<String>,
     /// The group field's value, when a group field was asked for and present.
     pub group: Option<String>,
+    /// The value of each of [`FieldOptions::keep_fields`], in order (`None`:
+    /// the record has no such field).
+    pub kept: Vec<Option<String>>,
 }
 
 /// One record of a file, in file order.
@@ -451,6 +456,7 @@ fn extract(at: Position, get: impl Fn(&str) -> Option<String>, fields: &FieldOpt
         text: parts.join("\n\n"),
         expected,
         group,
+        kept: fields.keep_fields.iter().map(|f| get(f)).collect(),
     })
 }
 
@@ -779,6 +785,7 @@ mod tests {
             id_field: Some("ref".into()),
             label_field: Some("gold".into()),
             group_field: Some("source".into()),
+            keep_fields: vec!["gold".into(), "/duties/1".into(), "missing".into()],
         };
         let input = r#"{"ref": "r1", "summary": "S", "duties": ["a", "b"], "gold": "cio-like", "source": "a/b@c:d", "description": "ignored"}"#;
         let got = items(RecordFormat::JsonLines, input, &fields);
@@ -789,6 +796,7 @@ mod tests {
         assert_eq!(p.id.as_deref(), Some("r1"));
         assert_eq!(p.expected.as_deref(), Some("cio-like"));
         assert_eq!(p.group.as_deref(), Some("a/b@c:d"));
+        assert_eq!(p.kept, [Some("cio-like".into()), Some("b".into()), None]);
     }
 
     #[test]

@@ -111,6 +111,7 @@ pub(crate) fn context<'a>(config: &'a Config, top: usize) -> Context<'a> {
         thresholds: config.thresholds,
         color: config.color,
         top,
+        keep_fields: &config.keep_fields,
     }
 }
 

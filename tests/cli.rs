@@ -116,6 +116,8 @@ struct Tagged {
     id: Option<String>,
     #[serde(default)]
     expected: Option<String>,
+    #[serde(default)]
+    fields: Option<serde_json::Map<String, serde_json::Value>>,
     label: String,
     score: f64,
     confidence: f64,
@@ -169,6 +171,8 @@ struct Failed {
     record: Option<u64>,
     #[serde(default)]
     id: Option<String>,
+    #[serde(default)]
+    fields: Option<serde_json::Map<String, serde_json::Value>>,
     error: String,
     #[serde(default)]
     skipped: bool,
@@ -2245,6 +2249,10 @@ fn json_schema_matches_real_output() {
         "jsonl",
         "--label-field",
         "role",
+        "--keep-field",
+        "role",
+        "--keep-field",
+        "nowhere",
         &r.s(),
         "corpora/sample",
     ]);
@@ -2258,7 +2266,7 @@ fn json_schema_matches_real_output() {
     all.extend(lines(&tagged));
     let has = |key: &str| all.iter().filter(|v| v.get(key).is_some()).count();
     for key in [
-        "label", "error", "skipped", "record", "id", "expected", "warnings",
+        "label", "error", "skipped", "record", "id", "expected", "warnings", "fields",
     ] {
         assert!(has(key) > 0, "the sample output has no `{key}` to check");
     }
@@ -4579,4 +4587,68 @@ fn issue16_compressed_record_files_and_json_pointers() {
     let o = run(&args);
     assert_code(&o, 0);
     assert!(stdout(&o).contains("cto-like"), "{}", stdout(&o));
+}
+
+/// `--keep-field` carries record fields into the report: a `fields` object on
+/// every JSON posting, in the order asked for (`null` where there is no value),
+/// and `fields.NAME` columns at the end of a CSV row.
+#[test]
+fn issue16_keep_field_carries_record_fields_into_the_report() {
+    let d = Dir::new();
+    let p = d.write(
+        "p.jsonl",
+        format!(
+            "{}\n{}\nnot json\n",
+            serde_json::json!({"id": "a", "company": "Acme", "loc": {"city": "Oslo"}, "description": CIO_POSTING}),
+            serde_json::json!({"id": "b", "company": 7, "description": CTO_POSTING}),
+        ),
+    );
+    let p = p.to_str().unwrap();
+    let keep = ["--keep-field", "company", "--keep-field", "/loc/city"];
+    let mut args = vec!["--lexicon", MINI, "scan", "-q", "--format", "jsonl", p];
+    args.extend(keep);
+    let o = run(&args);
+    assert_code(&o, 1);
+    let lines = jsonl(&o); // parsed with deny_unknown_fields
+    let company = |l: &Line| match l {
+        Line::Tagged(t) => t.fields.as_ref().unwrap()["company"].clone(),
+        Line::Failed(f) => f.fields.as_ref().unwrap()["company"].clone(),
+    };
+    let companies: Vec<_> = lines.iter().map(company).collect();
+    assert_eq!(
+        companies,
+        ["Acme".into(), "7".into(), serde_json::Value::Null]
+    );
+    // In the order asked for (serde_json's map here would sort the keys).
+    let fields: Vec<String> = stdout(&o)
+        .lines()
+        .map(|l| {
+            let start = l.find(",\"fields\":").unwrap() + 10;
+            l[start..start + l[start..].find('}').unwrap() + 1].to_string()
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            r#"{"company":"Acme","/loc/city":"Oslo"}"#,
+            r#"{"company":"7","/loc/city":null}"#,
+            r#"{"company":null,"/loc/city":null}"#,
+        ]
+    );
+    let mut args = vec!["--lexicon", MINI, "scan", "-q", "--format", "json", p];
+    args.extend(keep);
+    let doc: serde_json::Value = serde_json::from_slice(&run(&args).stdout).unwrap();
+    assert_eq!(doc["postings"][0]["fields"]["company"], "Acme");
+    let mut args = vec!["--lexicon", MINI, "scan", "-q", "--format", "csv", p];
+    args.extend(keep);
+    let csv = stdout(&run(&args));
+    let mut rows = csv.lines();
+    assert!(rows
+        .next()
+        .unwrap()
+        .ends_with(",record,id,fields.company,fields./loc/city"));
+    assert!(rows.next().unwrap().ends_with(",0,a,Acme,Oslo"), "{csv}");
+    // Without --keep-field, no `fields` at all.
+    let o = run(&["--lexicon", MINI, "scan", "-q", "--format", "jsonl", p]);
+    assert!(!stdout(&o).contains("\"fields\""));
 }

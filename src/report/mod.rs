@@ -8,8 +8,8 @@
 //! people) and `html` (one self-contained page with charts and a table). Numbers are rounded here, at the boundary, and nowhere else.
 //!
 //! The JSON object of a posting has, in order: `schema_version` ([`SCHEMA_VERSION`]), `path` (then `record` and `id`
-//! for a record of a JSON/JSONL/CSV file, and `expected` when a label field was
-//! read), `label`, `score`, `confidence`, `cio`, `cto`, `core_evidence`, `axes`
+//! for a record of a JSON/JSONL/CSV file, `expected` when a label field was
+//! read, and `fields` with `--keep-field`), `label`, `score`, `confidence`, `cio`, `cto`, `core_evidence`, `axes`
 //! (`{axis: {cio, cto}}`), `evidence` (`[{term, axis, pole, count, weight,
 //! contribution, context}]`, strongest first), `words`, `coverage`, and
 //! `warnings` when there are any. A posting that
@@ -62,6 +62,9 @@ pub struct Record {
     pub outcome: Outcome,
     /// Problems that did not stop tagging.
     pub warnings: Vec<String>,
+    /// The values of [`Context::keep_fields`] for a record of a file, in order;
+    /// empty for a document.
+    pub fields: Vec<Option<String>>,
 }
 
 /// What happened to a posting.
@@ -95,6 +98,7 @@ impl Record {
             group: None,
             outcome,
             warnings,
+            fields: Vec::new(),
         }
     }
 
@@ -193,6 +197,10 @@ pub struct Context<'a> {
     pub color: bool,
     /// How many evidence terms human formats show per posting.
     pub top: usize,
+    /// Record fields carried into the report (`--keep-field`): a `fields`
+    /// object on every JSON posting (`null` where a posting has no value), a
+    /// `fields.NAME` column in CSV.
+    pub keep_fields: &'a [String],
 }
 
 /// A sink for records in one output format.

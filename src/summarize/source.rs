@@ -48,6 +48,7 @@ impl SourceFields {
             id_field: Some(self.field.clone()),
             label_field: None,
             group_field: None,
+            keep_fields: Vec::new(),
         };
         let file = records::open(Path::new(path)).map_err(|e| format!("cannot read: {e}"))?;
         let mut values = HashMap::new();
