@@ -19,55 +19,79 @@ use crate::cli_report::{parse_group_by, DiffArgs, DiffJob, SummarizeArgs, Summar
 use roletag::walk::WalkOptions;
 use roletag::{EngineOptions, Lexicon, ScanOptions, Thresholds};
 
+/// Help heading of the flags that change how postings are tagged.
+const SCORING: &str = "Scoring (commands that tag postings; diff and summarize refuse them)";
+/// Help heading of the flags that choose where postings come from.
+const INPUT: &str = "Input";
+/// Help heading of the flags that shape the output.
+const OUTPUT: &str = "Output";
+
+/// Examples at the end of `roletag --help`.
+const EXAMPLES: &str = "Examples:
+  roletag tag posting.txt                        why one posting got its label
+  roletag explain posting.html                   the posting with every matched term marked
+  roletag scan postings/ --format jsonl -o report.jsonl
+  roletag summarize report.jsonl --by folder     labels and top terms per group
+  roletag diff before.jsonl after.jsonl          what a lexicon edit changed
+  roletag lexicon dump > my.toml                 the embedded lexicon, to edit";
+
+/// Examples at the end of `roletag scan --help`.
+const SCAN_EXAMPLES: &str = "Examples:
+  roletag scan postings/ --format jsonl -o report.jsonl
+  roletag scan export.csv --text-field description --keep-field company --format csv
+  roletag scan postings.jsonl.gz --text-field /job/description --id-field /meta/id
+  head -100 postings.jsonl | roletag scan - --format jsonl
+  roletag scan postings/ --format html -o report.html";
+
 /// Tag job postings as CIO-like (inward: internal IT, enterprise systems, cost)
 /// or CTO-like (outward: products, engineering, customers, revenue), blended or
 /// unclassified, and show the evidence.
 #[derive(Debug, Parser)]
-#[command(name = "roletag", version, max_term_width = 100)]
+#[command(name = "roletag", version, max_term_width = 100, after_help = EXAMPLES)]
 pub(crate) struct Args {
     /// Lexicon file (TOML) to use instead of the embedded default; without this
     /// flag, the file named by ROLETAG_LEXICON (if set and not empty).
     // Not clap's `env`, which refuses an empty variable instead of ignoring it.
-    #[arg(long, global = true, value_name = "PATH")]
+    #[arg(long, global = true, value_name = "PATH", help_heading = SCORING)]
     lexicon: Option<PathBuf>,
 
     /// |score| at or below this is `blended` [default: the lexicon's, else 0.2].
-    #[arg(long, global = true, value_name = "F", allow_negative_numbers = true)]
+    #[arg(long, global = true, value_name = "F", allow_negative_numbers = true, help_heading = SCORING)]
     blend_margin: Option<f64>,
 
     /// Core evidence a 250-word posting needs, less is `unclassified` [default: the
     /// lexicon's, else 4.0].
-    #[arg(long, global = true, value_name = "F", allow_negative_numbers = true)]
+    #[arg(long, global = true, value_name = "F", allow_negative_numbers = true, help_heading = SCORING)]
     min_evidence: Option<f64>,
 
     /// How the evidence needed grows with length: (words / 250) ^ F, in [0, 1]
     /// [default: the lexicon's, else 0].
-    #[arg(long, global = true, value_name = "F", allow_negative_numbers = true)]
+    #[arg(long, global = true, value_name = "F", allow_negative_numbers = true, help_heading = SCORING)]
     length_exponent: Option<f64>,
 
     /// Distinct core terms a posting needs to be labelled [default: the lexicon's, else 1].
-    #[arg(long, global = true, value_name = "N")]
+    #[arg(long, global = true, value_name = "N", help_heading = SCORING)]
     min_terms: Option<u32>,
 
     /// When to colour output.
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, help_heading = OUTPUT)]
     color: ColorChoice,
 
     /// No progress bar and no summary on stderr.
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = OUTPUT)]
     quiet: bool,
 
     /// Replace job titles ("Chief Information Officer", "VP of Engineering", a
     /// title-like first line) with a neutral token before tagging.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = SCORING)]
     mask_titles: bool,
 
     /// Count negated terms too ("no ERP experience needed" counts ERP).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = SCORING)]
     no_negation: bool,
 
     /// Count terms in boilerplate too (About us, benefits, equal-opportunity text).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = SCORING)]
     no_boilerplate: bool,
 
     #[command(subcommand)]
@@ -145,6 +169,7 @@ enum Command {
 
 /// How postings are read from record files (JSON, JSONL, CSV, TSV).
 #[derive(Debug, clap::Args)]
+#[command(next_help_heading = INPUT)]
 pub(crate) struct InputArgs {
     /// Record field(s) holding the posting text, joined in order; repeatable; in
     /// JSON, `/a/b` is a JSON Pointer to a nested field [default: `title` if
@@ -231,50 +256,51 @@ impl InputArgs {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = SCAN_EXAMPLES)]
 struct ScanArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ScanFormat::Table, help_heading = OUTPUT)]
+    format: ScanFormat,
+    /// Write the report here (via a temporary file renamed at the end) instead of stdout.
+    #[arg(short, long, value_name = "FILE", help_heading = OUTPUT)]
+    output: Option<PathBuf>,
+    /// Evidence terms shown per posting in the table format.
+    #[arg(long, default_value_t = 3, value_name = "N", help_heading = OUTPUT)]
+    top: usize,
+    /// After the scan, print the `roletag summarize` table of the postings, grouped
+    /// by BY (as `summarize --by`): to stdout when the report goes to `-o FILE`,
+    /// else to stderr.
+    #[arg(long, value_name = "BY", num_args = 0..=1, require_equals = true,
+          default_missing_value = "folder", value_parser = parse_group_by, help_heading = OUTPUT)]
+    summary: Option<GroupBy>,
     /// Files and folders to scan (folders recursively) [default: `.`, said on
     /// stderr]; `-` reads JSON Lines records from standard input and streams
     /// results as they are tagged.
     #[arg(value_name = "PATH")]
     paths: Vec<PathBuf>,
     /// Read JSON Lines records from standard input (same as the path `-`).
-    #[arg(long)]
+    #[arg(long, help_heading = INPUT)]
     stdin: bool,
+    /// Include or exclude files by glob (`*.txt`, `!drafts/**`); repeatable.
+    #[arg(short, long = "glob", value_name = "GLOB", help_heading = INPUT)]
+    globs: Vec<String>,
+    /// Also scan hidden files and folders.
+    #[arg(long, help_heading = INPUT)]
+    hidden: bool,
+    /// Follow symbolic links.
+    #[arg(short = 'L', long, help_heading = INPUT)]
+    follow: bool,
+    /// Descend at most this many levels below each PATH.
+    #[arg(long, value_name = "N", help_heading = INPUT)]
+    max_depth: Option<usize>,
+    /// Print the files that would be scanned, and stop.
+    #[arg(long, help_heading = INPUT)]
+    files: bool,
     #[command(flatten)]
     input: InputArgs,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ScanFormat::Table)]
-    format: ScanFormat,
-    /// Write the report here (via a temporary file renamed at the end) instead of stdout.
-    #[arg(short, long, value_name = "FILE")]
-    output: Option<PathBuf>,
     /// Worker threads, 1 to 512 [default: one per core]; with 1, the scan uses no other thread.
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
-    /// Include or exclude files by glob (`*.txt`, `!drafts/**`); repeatable.
-    #[arg(short, long = "glob", value_name = "GLOB")]
-    globs: Vec<String>,
-    /// Also scan hidden files and folders.
-    #[arg(long)]
-    hidden: bool,
-    /// Follow symbolic links.
-    #[arg(short = 'L', long)]
-    follow: bool,
-    /// Descend at most this many levels below each PATH.
-    #[arg(long, value_name = "N")]
-    max_depth: Option<usize>,
-    /// Print the files that would be scanned, and stop.
-    #[arg(long)]
-    files: bool,
-    /// Evidence terms shown per posting in the table format.
-    #[arg(long, default_value_t = 3, value_name = "N")]
-    top: usize,
-    /// After the scan, print the `roletag summarize` table of the postings, grouped
-    /// by BY (as `summarize --by`): to stdout when the report goes to `-o FILE`,
-    /// else to stderr.
-    #[arg(long, value_name = "BY", num_args = 0..=1, require_equals = true,
-          default_missing_value = "folder", value_parser = parse_group_by)]
-    summary: Option<GroupBy>,
 }
 
 /// How labelled postings are grouped (eval's per-group table, calibrate's folds).
@@ -525,8 +551,37 @@ impl Args {
         )
     }
 
+    /// Refuses the scoring flags on `diff` and `summarize`, which read finished
+    /// reports and would silently ignore them (`summarize --min-evidence 9`
+    /// changes nothing: issue 16).
+    fn refuse_ignored_flags(&self) -> anyhow::Result<()> {
+        let name = match self.command {
+            Command::Diff(_) => "diff",
+            Command::Summarize(_) => "summarize",
+            _ => return Ok(()),
+        };
+        let given = [
+            ("--lexicon", self.lexicon.is_some()),
+            ("--blend-margin", self.blend_margin.is_some()),
+            ("--min-evidence", self.min_evidence.is_some()),
+            ("--length-exponent", self.length_exponent.is_some()),
+            ("--min-terms", self.min_terms.is_some()),
+            ("--mask-titles", self.mask_titles),
+            ("--no-negation", self.no_negation),
+            ("--no-boilerplate", self.no_boilerplate),
+        ];
+        match given.iter().find(|(_, on)| *on) {
+            Some((flag, _)) => bail!(
+                "{flag} has no effect on `roletag {name}`, which reads finished reports: \
+                 give it to the `scan` that writes them"
+            ),
+            None => Ok(()),
+        }
+    }
+
     /// Loads the lexicon and resolves every default.
     pub(crate) fn into_config(self) -> anyhow::Result<Config> {
+        self.refuse_ignored_flags()?;
         let path = self.lexicon.clone().or_else(|| {
             std::env::var_os("ROLETAG_LEXICON")
                 .filter(|v| !v.is_empty())

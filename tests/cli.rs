@@ -4652,3 +4652,53 @@ fn issue16_keep_field_carries_record_fields_into_the_report() {
     let o = run(&["--lexicon", MINI, "scan", "-q", "--format", "jsonl", p]);
     assert!(!stdout(&o).contains("\"fields\""));
 }
+
+/// `--help` groups options under headings, `scan`'s starting with `--format` and
+/// `-o`, and ends with examples.
+#[test]
+fn issue16_help_has_headings_and_examples() {
+    let help = stdout(&run(&["scan", "--help"]));
+    let output = help.find("\nOutput:\n").expect("an Output heading");
+    let input = help.find("\nInput:\n").expect("an Input heading");
+    let scoring = help.find("\nScoring (").expect("a Scoring heading");
+    assert!(output < input && input < scoring, "{help}");
+    let first: Vec<&str> = help[output + 1..]
+        .lines()
+        .filter(|l| l.trim_start().starts_with('-'))
+        .take(2)
+        .collect();
+    assert!(first[0].trim_start().starts_with("--format"), "{help}");
+    assert!(first[1].trim_start().starts_with("-o, --output"), "{help}");
+    assert!(
+        help.contains("Examples:\n  roletag scan postings/"),
+        "{help}"
+    );
+    assert!(stdout(&run(&["--help"])).contains("Examples:\n"));
+}
+
+/// Scoring flags on `diff` and `summarize`, which read finished reports, are
+/// refused (exit 2) instead of being silently ignored.
+#[test]
+fn issue16_scoring_flags_are_refused_where_they_do_nothing() {
+    for (cmd, flag) in [
+        (["summarize", "r.jsonl"], vec!["--min-evidence", "9"]),
+        (["diff", "a.jsonl"], vec!["--lexicon", MINI]),
+        (["summarize", "r.jsonl"], vec!["--mask-titles"]),
+    ] {
+        let mut args: Vec<&str> = cmd.to_vec();
+        if cmd[0] == "diff" {
+            args.push("b.jsonl");
+        }
+        args.extend(&flag);
+        let o = run(&args);
+        assert_code(&o, 2);
+        assert!(
+            stderr(&o).contains(&format!(
+                "{} has no effect on `roletag {}`",
+                flag[0], cmd[0]
+            )),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
