@@ -292,6 +292,7 @@ impl Engine {
                 r.expected.clone_from(&p.expected);
                 r.group.clone_from(&p.group);
                 r.fields.clone_from(&p.kept);
+                r.title.clone_from(&p.title);
                 r.record = Some(p.at.index);
                 return r;
             }

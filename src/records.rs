@@ -160,6 +160,9 @@ pub struct Posting {
     /// The value of each of [`FieldOptions::keep_fields`], in order (`None`:
     /// the record has no such field).
     pub kept: Vec<Option<String>>,
+    /// The record's `title` field, whatever fields the text came from: for
+    /// people to tell records apart (the HTML report), not part of the JSON.
+    pub title: Option<String>,
 }
 
 /// One record of a file, in file order.
@@ -457,6 +460,7 @@ fn extract(at: Position, get: impl Fn(&str) -> Option<String>, fields: &FieldOpt
         expected,
         group,
         kept: fields.keep_fields.iter().map(|f| get(f)).collect(),
+        title: get(DEFAULT_TITLE_FIELD),
     })
 }
 

@@ -65,6 +65,9 @@ pub struct Record {
     /// The values of [`Context::keep_fields`] for a record of a file, in order;
     /// empty for a document.
     pub fields: Vec<Option<String>>,
+    /// For a record of a file, its `title` field: shown by the HTML report, not
+    /// written to JSON or CSV (use `--keep-field title` there).
+    pub title: Option<String>,
 }
 
 /// What happened to a posting.
@@ -99,6 +102,7 @@ impl Record {
             outcome,
             warnings,
             fields: Vec::new(),
+            title: None,
         }
     }
 
