@@ -618,6 +618,22 @@ fn html_report(path: &Path) -> Option<&'static str> {
     report::report_format(&head).filter(|f| *f == "html")
 }
 
+/// The format of the roletag report at `path`, a file found by walking a
+/// folder, as the scan tells it (and skips it): `--files` lists what a scan
+/// reads, so it leaves these out too. `None` for postings.
+pub fn found_report(path: &Path, opts: &ScanOptions) -> Option<&'static str> {
+    let records = opts.record_format.is_some()
+        || (RecordFormat::from_path(path).is_some() && !opts.document_format_forced);
+    if !records {
+        return html_report(path);
+    }
+    let mut head = Vec::with_capacity(1024);
+    records::open(path)
+        .and_then(|f| f.take(1024).read_to_end(&mut head))
+        .ok()?;
+    report::report_format(&head)
+}
+
 /// Whether a record source with no records is reported as a failed posting.
 #[derive(Clone, Copy, PartialEq)]
 enum Empty {

@@ -432,6 +432,10 @@ fn list_files(job: &ScanJob) -> anyhow::Result<u8> {
         .collect();
     walk::walk(&job.paths, &walk_options, |item| {
         match item {
+            // A report found in a folder is skipped by the scan: not listed.
+            WalkItem::File(p)
+                if !job.paths.contains(&p)
+                    && roletag::pipeline::found_report(&p, &job.scan).is_some() => {}
             WalkItem::File(p) => {
                 if let Err(e) = writeln!(out, "{}", p.display()) {
                     write_err = Some(e);

@@ -4448,6 +4448,10 @@ fn issue16_bare_scan_says_what_it_scans_and_skips_reports() {
     assert!(!stdout(&o).contains("a roletag report"), "{}", stdout(&o));
     let o = bare(&["scan", "-q", "--format", "jsonl", "."]);
     assert!(!stderr(&o).contains("scanning"));
+    // `--files` lists what the scan reads: not the reports.
+    let o = bare(&["scan", "--files"]);
+    assert_code(&o, 0);
+    assert_eq!(stdout(&o), "./jobs/cio.txt\n");
 }
 
 /// `ROLETAG_LEXICON` names the lexicon when `--lexicon` is absent; the flag wins,
