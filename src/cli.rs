@@ -19,53 +19,79 @@ use crate::cli_report::{parse_group_by, DiffArgs, DiffJob, SummarizeArgs, Summar
 use roletag::walk::WalkOptions;
 use roletag::{EngineOptions, Lexicon, ScanOptions, Thresholds};
 
+/// Help heading of the flags that change how postings are tagged.
+const SCORING: &str = "Scoring (commands that tag postings; diff and summarize refuse them)";
+/// Help heading of the flags that choose where postings come from.
+const INPUT: &str = "Input";
+/// Help heading of the flags that shape the output.
+const OUTPUT: &str = "Output";
+
+/// Examples at the end of `roletag --help`.
+const EXAMPLES: &str = "Examples:
+  roletag tag posting.txt                        why one posting got its label
+  roletag explain posting.html                   the posting with every matched term marked
+  roletag scan postings/ --format jsonl -o report.jsonl
+  roletag summarize report.jsonl --by folder     labels and top terms per group
+  roletag diff before.jsonl after.jsonl          what a lexicon edit changed
+  roletag lexicon dump > my.toml                 the embedded lexicon, to edit";
+
+/// Examples at the end of `roletag scan --help`.
+const SCAN_EXAMPLES: &str = "Examples:
+  roletag scan postings/ --format jsonl -o report.jsonl
+  roletag scan export.csv --text-field description --keep-field company --format csv
+  roletag scan postings.jsonl.gz --text-field /job/description --id-field /meta/id
+  head -100 postings.jsonl | roletag scan - --format jsonl
+  roletag scan postings/ --format html -o report.html";
+
 /// Tag job postings as CIO-like (inward: internal IT, enterprise systems, cost)
 /// or CTO-like (outward: products, engineering, customers, revenue), blended or
 /// unclassified, and show the evidence.
 #[derive(Debug, Parser)]
-#[command(name = "roletag", version, max_term_width = 100)]
+#[command(name = "roletag", version, max_term_width = 100, after_help = EXAMPLES)]
 pub(crate) struct Args {
-    /// Lexicon file (TOML) to use instead of the embedded default.
-    #[arg(long, global = true, value_name = "PATH")]
+    /// Lexicon file (TOML) to use instead of the embedded default; without this
+    /// flag, the file named by ROLETAG_LEXICON (if set and not empty).
+    // Not clap's `env`, which refuses an empty variable instead of ignoring it.
+    #[arg(long, global = true, value_name = "PATH", help_heading = SCORING)]
     lexicon: Option<PathBuf>,
 
     /// |score| at or below this is `blended` [default: the lexicon's, else 0.2].
-    #[arg(long, global = true, value_name = "F", allow_negative_numbers = true)]
+    #[arg(long, global = true, value_name = "F", allow_negative_numbers = true, help_heading = SCORING)]
     blend_margin: Option<f64>,
 
     /// Core evidence a 250-word posting needs, less is `unclassified` [default: the
     /// lexicon's, else 4.0].
-    #[arg(long, global = true, value_name = "F", allow_negative_numbers = true)]
+    #[arg(long, global = true, value_name = "F", allow_negative_numbers = true, help_heading = SCORING)]
     min_evidence: Option<f64>,
 
     /// How the evidence needed grows with length: (words / 250) ^ F, in [0, 1]
     /// [default: the lexicon's, else 0].
-    #[arg(long, global = true, value_name = "F", allow_negative_numbers = true)]
+    #[arg(long, global = true, value_name = "F", allow_negative_numbers = true, help_heading = SCORING)]
     length_exponent: Option<f64>,
 
     /// Distinct core terms a posting needs to be labelled [default: the lexicon's, else 1].
-    #[arg(long, global = true, value_name = "N")]
+    #[arg(long, global = true, value_name = "N", help_heading = SCORING)]
     min_terms: Option<u32>,
 
     /// When to colour output.
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, help_heading = OUTPUT)]
     color: ColorChoice,
 
     /// No progress bar and no summary on stderr.
-    #[arg(short, long, global = true)]
+    #[arg(short, long, global = true, help_heading = OUTPUT)]
     quiet: bool,
 
     /// Replace job titles ("Chief Information Officer", "VP of Engineering", a
     /// title-like first line) with a neutral token before tagging.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = SCORING)]
     mask_titles: bool,
 
     /// Count negated terms too ("no ERP experience needed" counts ERP).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = SCORING)]
     no_negation: bool,
 
     /// Count terms in boilerplate too (About us, benefits, equal-opportunity text).
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = SCORING)]
     no_boilerplate: bool,
 
     #[command(subcommand)]
@@ -125,19 +151,30 @@ enum Command {
     /// shares per label for each group, mean scores and axis weights, and the top
     /// evidence terms of each label.
     Summarize(SummarizeArgs),
-    /// Show, check or list a lexicon (the embedded default, or `--lexicon`).
+    /// Show, check, list or print a lexicon (the embedded default, or `--lexicon`).
     Lexicon {
         #[command(subcommand)]
         action: Option<LexiconAction>,
     },
+    /// Print a shell completion script: `roletag completions bash >
+    /// ~/.local/share/bash-completion/completions/roletag`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `roletag man > roletag.1; man ./roletag.1`.
+    Man,
 }
 
 /// How postings are read from record files (JSON, JSONL, CSV, TSV).
 #[derive(Debug, clap::Args)]
+#[command(next_help_heading = INPUT)]
 pub(crate) struct InputArgs {
-    /// Record field(s) holding the posting text, joined in order; repeatable
-    /// [default: `title` if present, then the first of description, job_description,
-    /// text, body, content, posting, summary].
+    /// Record field(s) holding the posting text, joined in order; repeatable; in
+    /// JSON, `/a/b` is a JSON Pointer to a nested field [default: `title` if
+    /// present, then the first of description, job_description, text, body,
+    /// content, posting, summary, descriptionPlain].
     #[arg(long = "text-field", value_name = "FIELD")]
     text_fields: Vec<String>,
     /// Record field holding the posting's id [default: the first of id, job_id,
@@ -156,6 +193,10 @@ pub(crate) struct InputArgs {
     /// Record field holding an expected label, carried into the report as `expected`.
     #[arg(long, value_name = "FIELD")]
     label_field: Option<String>,
+    /// Record field carried into the report as it is: `fields: {NAME: value}` in
+    /// JSON, a `fields.NAME` column in CSV; repeatable.
+    #[arg(long = "keep-field", value_name = "FIELD")]
+    keep_fields: Vec<String>,
 }
 
 /// A format named on the command line.
@@ -232,54 +273,57 @@ impl InputArgs {
             id_field: self.id_field.clone(),
             label_field: self.label_field.clone(),
             group_field: None,
+            keep_fields: self.keep_fields.clone(),
         }
     }
 }
 
 #[derive(Debug, clap::Args)]
+#[command(after_help = SCAN_EXAMPLES)]
 struct ScanArgs {
-    /// Files and folders to scan (folders recursively); `-` reads JSON Lines
-    /// records from standard input and streams results as they are tagged.
-    #[arg(value_name = "PATH", default_value = ".")]
-    paths: Vec<PathBuf>,
-    /// Read JSON Lines records from standard input (same as the path `-`).
-    #[arg(long)]
-    stdin: bool,
-    #[command(flatten)]
-    input: InputArgs,
     /// Output format.
-    #[arg(long, value_enum, default_value_t = ScanFormat::Table)]
+    #[arg(long, value_enum, default_value_t = ScanFormat::Table, help_heading = OUTPUT)]
     format: ScanFormat,
     /// Write the report here (via a temporary file renamed at the end) instead of stdout.
-    #[arg(short, long, value_name = "FILE")]
+    #[arg(short, long, value_name = "FILE", help_heading = OUTPUT)]
     output: Option<PathBuf>,
-    /// Worker threads [default: one per core]; with 1, the scan uses no other thread.
-    #[arg(short = 'j', long, value_name = "N")]
-    threads: Option<usize>,
-    /// Include or exclude files by glob (`*.txt`, `!drafts/**`); repeatable.
-    #[arg(short, long = "glob", value_name = "GLOB")]
-    globs: Vec<String>,
-    /// Also scan hidden files and folders.
-    #[arg(long)]
-    hidden: bool,
-    /// Follow symbolic links.
-    #[arg(short = 'L', long)]
-    follow: bool,
-    /// Descend at most this many levels below each PATH.
-    #[arg(long, value_name = "N")]
-    max_depth: Option<usize>,
-    /// Print the files that would be scanned, and stop.
-    #[arg(long)]
-    files: bool,
     /// Evidence terms shown per posting in the table format.
-    #[arg(long, default_value_t = 3, value_name = "N")]
+    #[arg(long, default_value_t = 3, value_name = "N", help_heading = OUTPUT)]
     top: usize,
     /// After the scan, print the `roletag summarize` table of the postings, grouped
     /// by BY (as `summarize --by`): to stdout when the report goes to `-o FILE`,
     /// else to stderr.
     #[arg(long, value_name = "BY", num_args = 0..=1, require_equals = true,
-          default_missing_value = "folder", value_parser = parse_group_by)]
+          default_missing_value = "folder", value_parser = parse_group_by, help_heading = OUTPUT)]
     summary: Option<GroupBy>,
+    /// Files and folders to scan (folders recursively) [default: `.`, said on
+    /// stderr]; `-` reads JSON Lines records from standard input and streams
+    /// results as they are tagged.
+    #[arg(value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Read JSON Lines records from standard input (same as the path `-`).
+    #[arg(long, help_heading = INPUT)]
+    stdin: bool,
+    /// Include or exclude files by glob (`*.txt`, `!drafts/**`); repeatable.
+    #[arg(short, long = "glob", value_name = "GLOB", help_heading = INPUT)]
+    globs: Vec<String>,
+    /// Also scan hidden files and folders.
+    #[arg(long, help_heading = INPUT)]
+    hidden: bool,
+    /// Follow symbolic links.
+    #[arg(short = 'L', long, help_heading = INPUT)]
+    follow: bool,
+    /// Descend at most this many levels below each PATH.
+    #[arg(long, value_name = "N", help_heading = INPUT)]
+    max_depth: Option<usize>,
+    /// Print the files that would be scanned, and stop.
+    #[arg(long, help_heading = INPUT)]
+    files: bool,
+    #[command(flatten)]
+    input: InputArgs,
+    /// Worker threads, 1 to 512 [default: one per core]; with 1, the scan uses no other thread.
+    #[arg(short = 'j', long, value_name = "N")]
+    threads: Option<usize>,
 }
 
 /// How labelled postings are grouped (eval's per-group table, calibrate's folds).
@@ -319,7 +363,7 @@ struct EvalArgs {
     /// Also list every misclassified posting with its strongest evidence.
     #[arg(long)]
     misses: bool,
-    /// Worker threads [default: one per core]; with 1, the scan uses no other thread.
+    /// Worker threads, 1 to 512 [default: one per core]; with 1, the scan uses no other thread.
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
     #[command(flatten)]
@@ -363,7 +407,7 @@ struct CalibrateArgs {
     /// Output format of the report.
     #[arg(long, value_enum, default_value_t = EvalFormat::Table)]
     format: EvalFormat,
-    /// Worker threads [default: one per core]; with 1, the scan uses no other thread.
+    /// Worker threads, 1 to 512 [default: one per core]; with 1, the scan uses no other thread.
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
     #[command(flatten)]
@@ -392,6 +436,9 @@ enum LexiconAction {
     },
     /// Print every literal term (wildcards as their stem), one a line.
     Terms,
+    /// Print the lexicon's TOML (the embedded default unless `--lexicon`), to
+    /// edit: `roletag lexicon dump > my.toml`.
+    Dump,
 }
 
 #[derive(Clone, Copy, Debug, ValueEnum)]
@@ -436,6 +483,8 @@ pub(crate) struct Config {
     pub(crate) options: EngineOptions,
     /// How documents are read (format override, size limit).
     pub(crate) read: ReadOptions,
+    /// Record fields carried into the report (`--keep-field`).
+    pub(crate) keep_fields: Vec<String>,
     pub(crate) job: Job,
 }
 
@@ -474,6 +523,7 @@ pub(crate) enum Job {
         deny_warnings: bool,
     },
     LexiconTerms,
+    LexiconDump,
 }
 
 pub(crate) struct ExplainJob {
@@ -486,6 +536,8 @@ pub(crate) struct ExplainJob {
 
 pub(crate) struct ScanJob {
     pub(crate) paths: Vec<PathBuf>,
+    /// No PATH was given: `.` is scanned, and stderr says so.
+    pub(crate) implicit_root: bool,
     pub(crate) format: Format,
     pub(crate) output: Option<PathBuf>,
     pub(crate) scan: ScanOptions,
@@ -496,9 +548,71 @@ pub(crate) struct ScanJob {
 }
 
 impl Args {
+    /// Writes what `completions` and `man` generate from these definitions to
+    /// stdout; `None` for the other commands. Neither needs a lexicon, so a bad
+    /// ROLETAG_LEXICON does not stop them.
+    pub(crate) fn write_generated(&self) -> Option<anyhow::Result<()>> {
+        use clap::CommandFactory as _;
+        use std::io::Write as _;
+        // Generated into memory first: clap_complete panics on a write error,
+        // and a closed pipe must stay a quiet end.
+        let mut page = Vec::new();
+        match &self.command {
+            Command::Completions { shell } => {
+                clap_complete::generate(*shell, &mut Args::command(), "roletag", &mut page);
+            }
+            Command::Man => {
+                if let Err(e) = clap_mangen::Man::new(Args::command()).render(&mut page) {
+                    return Some(Err(e.into()));
+                }
+            }
+            _ => return None,
+        }
+        let mut out = std::io::stdout().lock();
+        Some(
+            out.write_all(&page)
+                .and_then(|()| out.flush())
+                .map_err(Into::into),
+        )
+    }
+
+    /// Refuses the scoring flags on `diff` and `summarize`, which read finished
+    /// reports and would silently ignore them (`summarize --min-evidence 9`
+    /// changes nothing: issue 16).
+    fn refuse_ignored_flags(&self) -> anyhow::Result<()> {
+        let name = match self.command {
+            Command::Diff(_) => "diff",
+            Command::Summarize(_) => "summarize",
+            _ => return Ok(()),
+        };
+        let given = [
+            ("--lexicon", self.lexicon.is_some()),
+            ("--blend-margin", self.blend_margin.is_some()),
+            ("--min-evidence", self.min_evidence.is_some()),
+            ("--length-exponent", self.length_exponent.is_some()),
+            ("--min-terms", self.min_terms.is_some()),
+            ("--mask-titles", self.mask_titles),
+            ("--no-negation", self.no_negation),
+            ("--no-boilerplate", self.no_boilerplate),
+        ];
+        match given.iter().find(|(_, on)| *on) {
+            Some((flag, _)) => bail!(
+                "{flag} has no effect on `roletag {name}`, which reads finished reports: \
+                 give it to the `scan` that writes them"
+            ),
+            None => Ok(()),
+        }
+    }
+
     /// Loads the lexicon and resolves every default.
     pub(crate) fn into_config(self) -> anyhow::Result<Config> {
-        let (lexicon, lexicon_text) = match &self.lexicon {
+        self.refuse_ignored_flags()?;
+        let path = self.lexicon.clone().or_else(|| {
+            std::env::var_os("ROLETAG_LEXICON")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+        });
+        let (lexicon, lexicon_text) = match &path {
             Some(p) => {
                 // Read once: the text hashed and shown is the text validated.
                 let text = Lexicon::read_text(p)?;
@@ -552,6 +666,11 @@ impl Args {
                 .command
                 .input()
                 .map_or_else(ReadOptions::default, InputArgs::read_options),
+            keep_fields: self
+                .command
+                .input()
+                .map(|i| i.keep_fields.clone())
+                .unwrap_or_default(),
             job: self.command.into_job()?,
         })
     }
@@ -565,7 +684,11 @@ impl Command {
             Command::Scan(a) => Some(&a.input),
             Command::Eval(a) => Some(&a.input),
             Command::Calibrate(a) => Some(&a.input),
-            Command::Diff(_) | Command::Summarize(_) | Command::Lexicon { .. } => None,
+            Command::Diff(_)
+            | Command::Summarize(_)
+            | Command::Lexicon { .. }
+            | Command::Completions { .. }
+            | Command::Man => None,
         }
     }
 
@@ -645,7 +768,11 @@ impl Command {
                     deny_warnings,
                 },
                 LexiconAction::Terms => Job::LexiconTerms,
+                LexiconAction::Dump => Job::LexiconDump,
             },
+            Command::Completions { .. } | Command::Man => {
+                unreachable!("handled by Args::write_generated before the lexicon is loaded")
+            }
         })
     }
 }
@@ -682,6 +809,10 @@ impl ScanArgs {
         let threads = threads(self.threads)?;
         roletag::walk::check_globs(&self.globs)?;
         let mut paths = self.paths;
+        let implicit_root = paths.is_empty() && !self.stdin;
+        if implicit_root {
+            paths.push(PathBuf::from("."));
+        }
         if self.stdin {
             paths.retain(|p| p.as_os_str() != "." && p.as_os_str() != "-");
             paths.insert(0, PathBuf::from("-"));
@@ -707,6 +838,7 @@ impl ScanArgs {
                 ..self.input.scan_options(threads)
             },
             paths,
+            implicit_root,
             format: match self.format {
                 ScanFormat::Table => Format::Table,
                 ScanFormat::Jsonl => Format::JsonLines,

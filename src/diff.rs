@@ -308,11 +308,16 @@ impl SideCounts {
 
     /// `284 postings`, with what was left out when anything was.
     fn describe(&self) -> String {
-        let mut s = format!("{} postings", self.postings);
+        let mut s = crate::report::counted(self.postings, "posting");
         if self.is_incomplete() {
             s += &format!(
-                " ({} duplicate keys left out, {} lines not postings)",
-                self.duplicates, self.malformed
+                " ({} left out, {})",
+                crate::report::counted(self.duplicates, "duplicate key"),
+                if self.malformed == 1 {
+                    "1 line not a posting".to_string()
+                } else {
+                    format!("{} lines not postings", self.malformed)
+                }
             );
         }
         s

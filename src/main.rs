@@ -34,7 +34,11 @@ fn main() -> ExitCode {
     }
     signals::ignore_file_size_limit();
     let args = cli::Args::parse();
-    match args.into_config().and_then(run::run) {
+    let result = match args.write_generated() {
+        Some(written) => written.map(|()| ExitCode::SUCCESS),
+        None => args.into_config().and_then(run::run),
+    };
+    match result {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::from(run::OK),
         Err(err) => {

@@ -7,7 +7,7 @@
 //! one starts, so the report is the same whatever the thread count and memory
 //! does not grow with the corpus. Per-file problems become records, never errors.
 
-use std::io;
+use std::io::{self, BufRead as _, Read as _};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{mpsc, Arc};
@@ -21,7 +21,7 @@ use crate::lexicon::{Lexicon, TermId};
 use crate::matcher::{Build, BuildError, Hit, MatchScratch, Matcher};
 use crate::normalize::{MappedText, NormText};
 use crate::records::{self, FieldOptions, Item, RecordFormat};
-use crate::report::{Outcome, Record, Reporter, Summary, Tagged};
+use crate::report::{self, Outcome, Record, Reporter, Summary, Tagged};
 use crate::scope::{self, ScopeOptions, ScopeScratch, Status};
 use crate::score;
 use crate::walk::{self, GlobError, WalkItem, WalkOptions};
@@ -291,6 +291,8 @@ impl Engine {
                 r.id.clone_from(&p.id);
                 r.expected.clone_from(&p.expected);
                 r.group.clone_from(&p.group);
+                r.fields.clone_from(&p.kept);
+                r.title.clone_from(&p.title);
                 r.record = Some(p.at.index);
                 return r;
             }
@@ -426,6 +428,11 @@ enum Job {
         kind: &'static str,
     },
     Symlink(PathBuf),
+    /// Skipped on purpose, with why (a roletag report found in a folder).
+    Skipped {
+        path: String,
+        reason: String,
+    },
 }
 
 /// Walks `roots`, tags every posting and hands each record, in walk order, to `reporter`.
@@ -539,23 +546,38 @@ fn produce(
     }
     let path_roots: Vec<PathBuf> = path_roots.into_iter().cloned().collect();
     walk::walk(&path_roots, &opts.walk, |item| match item {
-        WalkItem::File(path) => match opts.record_format.or_else(|| {
-            // An explicit document format reads every file as one posting.
-            RecordFormat::from_path(&path).filter(|_| !opts.document_format_forced)
-        }) {
-            Some(format) => {
-                let shown = path.display().to_string();
-                match std::fs::File::open(&path) {
-                    Ok(f) => expand_records(&shown, f, format, Empty::IsError, opts, &mut send),
+        WalkItem::File(path) => {
+            // A file named on the command line is read whatever it holds; one
+            // found in a folder may be an earlier run's report.
+            let named = path_roots.contains(&path);
+            let format = opts.record_format.or_else(|| {
+                // An explicit document format reads every file as one posting.
+                RecordFormat::from_path(&path).filter(|_| !opts.document_format_forced)
+            });
+            let shown = || path.display().to_string();
+            match format {
+                Some(format) => match records::open(&path) {
+                    Ok(f) => {
+                        let mut f = io::BufReader::with_capacity(REPORT_SNIFF, f);
+                        match f.fill_buf().ok().and_then(report::report_format) {
+                            Some(what) if !named => send(skipped_report(shown(), what)),
+                            _ => {
+                                expand_records(&shown(), f, format, Empty::IsError, opts, &mut send)
+                            }
+                        }
+                    }
                     Err(e) => send(Job::Error {
-                        path: shown,
+                        path: shown(),
                         message: format!("cannot read: {e}"),
                         missing_root: false,
                     }),
-                }
+                },
+                None => match html_report(&path).filter(|_| !named) {
+                    Some(what) => send(skipped_report(shown(), what)),
+                    None => send(Job::File(path)),
+                },
             }
-            None => send(Job::File(path)),
-        },
+        }
         WalkItem::Error {
             path,
             message,
@@ -568,6 +590,50 @@ fn produce(
         WalkItem::Special { path, kind } => send(Job::Special { path, kind }),
         WalkItem::Symlink(path) => send(Job::Symlink(path)),
     })
+}
+
+/// Bytes read from the start of a file to tell a roletag report from postings.
+const REPORT_SNIFF: usize = 64 * 1024;
+
+/// The job of a roletag report found in a folder: skipped, so that `roletag
+/// scan` of a folder holding an earlier run's report does not tag the report
+/// (issue 16). Named on the command line, a report is read as asked.
+fn skipped_report(path: String, what: &str) -> Job {
+    Job::Skipped {
+        path,
+        reason: format!("a roletag report ({what}), skipped; name it to read it anyway"),
+    }
+}
+
+/// `Some("html")` when `path` is an `.html`/`.htm` file that roletag wrote.
+/// Only such files are opened here, on the walking thread; other documents are
+/// never taken for reports.
+fn html_report(path: &Path) -> Option<&'static str> {
+    let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+    if ext != "html" && ext != "htm" {
+        return None;
+    }
+    let mut head = Vec::with_capacity(1024);
+    std::fs::File::open(path)
+        .and_then(|f| f.take(1024).read_to_end(&mut head))
+        .ok()?;
+    report::report_format(&head).filter(|f| *f == "html")
+}
+
+/// The format of the roletag report at `path`, a file found by walking a
+/// folder, as the scan tells it (and skips it): `--files` lists what a scan
+/// reads, so it leaves these out too. `None` for postings.
+pub fn found_report(path: &Path, opts: &ScanOptions) -> Option<&'static str> {
+    let records = opts.record_format.is_some()
+        || (RecordFormat::from_path(path).is_some() && !opts.document_format_forced);
+    if !records {
+        return html_report(path);
+    }
+    let mut head = Vec::with_capacity(1024);
+    records::open(path)
+        .and_then(|f| f.take(1024).read_to_end(&mut head))
+        .ok()?;
+    report::report_format(&head)
 }
 
 /// Whether a record source with no records is reported as a failed posting.
@@ -764,6 +830,9 @@ fn process_job(engine: &Engine, opts: &ScanOptions, job: &Job, scratch: &mut Scr
             failed_record(path.display().to_string(), &ReadError::Special(kind))
         }
         Job::Symlink(path) => failed_record(path.display().to_string(), &ReadError::Symlink),
+        Job::Skipped { path, reason } => {
+            Record::new(path.clone(), Outcome::Skipped(reason.clone()), Vec::new())
+        }
     }
 }
 
@@ -783,6 +852,7 @@ mod tests {
             thresholds: e.thresholds(),
             color: false,
             top: 5,
+            keep_fields: &[],
         };
         JsonLines::new(Vec::new(), cx)
     }
@@ -868,6 +938,7 @@ mod tests {
             thresholds: e.thresholds(),
             color: false,
             top: 5,
+            keep_fields: &[],
         };
         let mut buf = Vec::new();
         let mut rep = JsonLines::new(&mut buf, cx);

@@ -31,6 +31,21 @@ pub const DEFAULT_TITLE_FIELD: &str = "title";
 /// Id fields tried, in order, when no `--id-field` is given.
 pub const DEFAULT_ID_FIELDS: [&str; 6] = ["id", "job_id", "posting_id", "uuid", "_id", "req_id"];
 
+/// True when `head`, the start of a stream, opens with a line that is a whole
+/// JSON object: records (JSON Lines, or one JSON record), not a posting's text.
+/// `head` should hold at least the first non-blank line; one cut short is not
+/// JSON, so the answer is then false. `head -3 postings.jsonl | roletag tag` used
+/// to tag three records as one posting without a word (issue 16).
+pub fn starts_with_json_record(head: &[u8]) -> bool {
+    let text = head.strip_prefix(b"\xef\xbb\xbf").unwrap_or(head);
+    let text = text.trim_ascii_start();
+    if text.first() != Some(&b'{') {
+        return false;
+    }
+    let line = memchr::memchr(b'\n', text).map_or(text, |end| &text[..end]);
+    serde_json::from_slice::<serde_json::Map<String, Value>>(line).is_ok()
+}
+
 /// A record format, chosen by file extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RecordFormat {
@@ -44,9 +59,49 @@ pub enum RecordFormat {
     Tsv,
 }
 
+/// How a record file is compressed, by its last extension: `.gz` or `.zst`
+/// after the record extension (`postings.jsonl.gz`, `export.csv.zst`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Compression {
+    /// gzip (`.gz`), several members read one after another.
+    Gzip,
+    /// Zstandard (`.zst`).
+    Zstd,
+}
+
+impl Compression {
+    /// The compression of `path` by its last extension (case-insensitive).
+    pub fn from_path(path: &Path) -> Option<Compression> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        match ext.as_str() {
+            "gz" => Some(Compression::Gzip),
+            "zst" => Some(Compression::Zstd),
+            _ => None,
+        }
+    }
+}
+
+/// Opens a record file, decompressing a `.gz` or `.zst` one as it is read.
+///
+/// # Errors
+/// Opening the file, or starting the Zstandard decoder.
+pub fn open(path: &Path) -> io::Result<Box<dyn Read + Send>> {
+    let file = std::fs::File::open(path)?;
+    Ok(match Compression::from_path(path) {
+        None => Box::new(file),
+        Some(Compression::Gzip) => Box::new(flate2::read::MultiGzDecoder::new(file)),
+        Some(Compression::Zstd) => Box::new(zstd::stream::read::Decoder::new(file)?),
+    })
+}
+
 impl RecordFormat {
-    /// The record format of `path` by extension (case-insensitive), if it is one.
+    /// The record format of `path` by extension (case-insensitive), if it is one;
+    /// a `.gz` or `.zst` after it is looked through (`postings.jsonl.gz`).
     pub fn from_path(path: &Path) -> Option<RecordFormat> {
+        let path = match Compression::from_path(path) {
+            Some(_) => Path::new(path.file_stem()?),
+            None => path,
+        };
         let ext = path.extension()?.to_str()?.to_ascii_lowercase();
         RecordFormat::from_name(&ext)
     }
@@ -76,6 +131,8 @@ pub struct FieldOptions {
     /// A field naming the posting's group, such as its source (for the per-group
     /// tables of `roletag eval` and the leave-one-group-out folds of `calibrate`).
     pub group_field: Option<String>,
+    /// Fields carried into the report as they are (`--keep-field`), in this order.
+    pub keep_fields: Vec<String>,
 }
 
 /// Where a record sits in its file.
@@ -100,6 +157,12 @@ pub struct Posting {
     pub expected: Option<String>,
     /// The group field's value, when a group field was asked for and present.
     pub group: Option<String>,
+    /// The value of each of [`FieldOptions::keep_fields`], in order (`None`:
+    /// the record has no such field).
+    pub kept: Vec<Option<String>>,
+    /// The record's `title` field, whatever fields the text came from: for
+    /// people to tell records apart (the HTML report), not part of the JSON.
+    pub title: Option<String>,
 }
 
 /// One record of a file, in file order.
@@ -334,7 +397,16 @@ fn from_value(at: Position, v: &Value, fields: &FieldOptions) -> Item {
             message: format!("line {}: not a JSON object", at.line),
         };
     };
-    let get = |name: &str| obj.get(name).and_then(value_text);
+    // A name starting with `/` is a JSON Pointer (RFC 6901) into nested objects
+    // and arrays: `/job/description`, `/meta/id`, `/tags/0`.
+    let get = |name: &str| {
+        if name.starts_with('/') {
+            v.pointer(name)
+        } else {
+            obj.get(name)
+        }
+        .and_then(value_text)
+    };
     extract(at, get, fields)
 }
 
@@ -387,6 +459,8 @@ fn extract(at: Position, get: impl Fn(&str) -> Option<String>, fields: &FieldOpt
         text: parts.join("\n\n"),
         expected,
         group,
+        kept: fields.keep_fields.iter().map(|f| get(f)).collect(),
+        title: get(DEFAULT_TITLE_FIELD),
     })
 }
 
@@ -573,6 +647,55 @@ impl<R: Read> CsvRows<R> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn fields_starting_with_a_slash_are_json_pointers() {
+        let fields = FieldOptions {
+            text_fields: vec!["/job/title".into(), "/job/description".into()],
+            id_field: Some("/meta/ids/1".into()),
+            ..FieldOptions::default()
+        };
+        let line = r#"{"job": {"title": "IT Manager", "description": "Run the ERP."},
+            "meta": {"ids": ["x", 42]}, "/job": "a key with a slash"}"#;
+        let v: Value = serde_json::from_str(line).unwrap();
+        let Item::Posting(p) = from_value(Position { index: 0, line: 1 }, &v, &fields) else {
+            panic!("no posting");
+        };
+        assert_eq!(p.text, "IT Manager\n\nRun the ERP.");
+        assert_eq!(p.id.as_deref(), Some("42"));
+        // `~1` is a `/` inside a key; a plain name is still a top-level key.
+        let fields = FieldOptions {
+            text_fields: vec!["/~1job".into()],
+            ..FieldOptions::default()
+        };
+        let Item::Posting(p) = from_value(Position { index: 0, line: 1 }, &v, &fields) else {
+            panic!("no posting");
+        };
+        assert_eq!(p.text, "a key with a slash");
+        let fields = FieldOptions {
+            text_fields: vec!["/job/missing".into()],
+            ..FieldOptions::default()
+        };
+        let got = from_value(Position { index: 0, line: 1 }, &v, &fields);
+        assert!(matches!(got, Item::Failed { .. }), "{got:?}");
+    }
+
+    #[test]
+    fn json_records_are_told_from_a_posting() {
+        let cases: &[(&str, bool)] = &[
+            ("{\"id\": 1, \"description\": \"x\"}\n{\"id\": 2}\n", true),
+            ("\n  {\"title\": \"CIO\"}", true),
+            ("\u{feff}{\"a\": 1}\r\n", true),
+            ("IT Manager\n\nRun the service desk.", false),
+            ("{braces} in a posting's first line\n", false),
+            ("{\"cut\": \"at the buffer", false),
+            ("[{\"a\": 1}]", false),
+            ("", false),
+        ];
+        for (head, want) in cases {
+            assert_eq!(starts_with_json_record(head.as_bytes()), *want, "{head:?}");
+        }
+    }
+
     fn items(format: RecordFormat, input: &str, fields: &FieldOptions) -> Vec<Item> {
         let mut out = Vec::new();
         read(input.as_bytes(), format, fields, 1 << 20, |i| {
@@ -621,6 +744,12 @@ mod tests {
             ("a.tsv", Some(RecordFormat::Tsv)),
             ("a.txt", None),
             ("jsonl", None),
+            ("d/a.jsonl.gz", Some(RecordFormat::JsonLines)),
+            ("a.csv.GZ", Some(RecordFormat::Csv)),
+            ("a.jsonl.zst", Some(RecordFormat::JsonLines)),
+            ("a.gz", None),
+            ("a.txt.gz", None),
+            ("jsonl.gz", None),
         ];
         for (p, want) in cases {
             assert_eq!(RecordFormat::from_path(Path::new(p)), want, "{p}");
@@ -660,6 +789,7 @@ mod tests {
             id_field: Some("ref".into()),
             label_field: Some("gold".into()),
             group_field: Some("source".into()),
+            keep_fields: vec!["gold".into(), "/duties/1".into(), "missing".into()],
         };
         let input = r#"{"ref": "r1", "summary": "S", "duties": ["a", "b"], "gold": "cio-like", "source": "a/b@c:d", "description": "ignored"}"#;
         let got = items(RecordFormat::JsonLines, input, &fields);
@@ -670,6 +800,7 @@ mod tests {
         assert_eq!(p.id.as_deref(), Some("r1"));
         assert_eq!(p.expected.as_deref(), Some("cio-like"));
         assert_eq!(p.group.as_deref(), Some("a/b@c:d"));
+        assert_eq!(p.kept, [Some("cio-like".into()), Some("b".into()), None]);
     }
 
     #[test]

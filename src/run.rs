@@ -4,14 +4,14 @@
 //! I/O (stdout, stderr, the output file, the progress bar, Ctrl-C). Exit
 //! codes: 0 all inputs tagged, 1 some inputs failed, 2 usage, path or lexicon errors.
 
-use std::io::{self, BufWriter, IsTerminal, Write};
+use std::io::{self, BufRead as _, BufWriter, IsTerminal, Read as _, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 use std::time::Instant;
 
 use anyhow::Context as _;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{HumanCount, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use roletag::lint::lint;
 use roletag::matcher::Build;
 use roletag::pipeline::{ScanError, ScanOptions, ScanOutcome, STDIN_NAME};
@@ -77,6 +77,12 @@ pub(crate) fn run(config: Config) -> anyhow::Result<ExitCode> {
             ref file,
             deny_warnings,
         } => check_lexicon(file, deny_warnings)?,
+        Job::LexiconDump => {
+            let mut out = io::stdout().lock();
+            out.write_all(config.lexicon_text.as_bytes())?;
+            out.flush()?;
+            OK
+        }
         Job::LexiconTerms => {
             let mut out = io::stdout().lock();
             for t in config.lexicon.literal_terms() {
@@ -105,6 +111,7 @@ pub(crate) fn context<'a>(config: &'a Config, top: usize) -> Context<'a> {
         thresholds: config.thresholds,
         color: config.color,
         top,
+        keep_fields: &config.keep_fields,
     }
 }
 
@@ -140,7 +147,8 @@ fn tag(
             continue;
         }
         let record = if stdin {
-            engine.tag_reader(STDIN_NAME, io::stdin().lock(), &mut scratch)
+            let input = stdin_posting(opts.document_format_forced);
+            engine.tag_reader(STDIN_NAME, input, &mut scratch)
         } else {
             missing |= !path.exists();
             engine.tag_path(path, &mut scratch)
@@ -150,6 +158,31 @@ fn tag(
     }
     reporter.finish(&summary)?;
     Ok(exit_code(&summary, missing))
+}
+
+/// Standard input as one posting. Unless `--input-format` named a document
+/// format, its first line is looked at: JSON records there get a warning that
+/// they are tagged as one posting, and how to tag each (issue 16).
+pub(crate) fn stdin_posting(format_forced: bool) -> impl io::Read {
+    let mut stdin = io::BufReader::new(io::stdin().lock());
+    let mut head = Vec::new();
+    if !format_forced {
+        // The first non-blank line, at most 1 MiB of it. A read error is left
+        // for the posting's own read to report.
+        while head.trim_ascii().is_empty() {
+            match (&mut stdin).take(1 << 20).read_until(b'\n', &mut head) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+        if roletag::records::starts_with_json_record(&head) {
+            eprintln!(
+                "roletag: warning: standard input looks like JSON records, tagged here as one \
+                 posting; to tag each record, use `--input-format jsonl` (or `roletag scan -`)"
+            );
+        }
+    }
+    io::Cursor::new(head).chain(stdin)
 }
 
 pub(crate) fn exit_code(summary: &Summary, missing_path: bool) -> u8 {
@@ -163,6 +196,10 @@ pub(crate) fn exit_code(summary: &Summary, missing_path: bool) -> u8 {
 }
 
 fn scan(config: &Config, job: &ScanJob) -> anyhow::Result<u8> {
+    if job.implicit_root && !config.quiet {
+        // A bare `roletag scan` reads everything below here; say so (issue 16).
+        eprintln!("roletag: scanning . (no PATH given)");
+    }
     if job.list_files {
         return list_files(job);
     }
@@ -350,11 +387,23 @@ fn progress_bar(quiet: bool) -> ProgressBar {
     }
     let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
     let style =
-        ProgressStyle::with_template("{spinner} {human_pos} postings tagged ({per_sec}) {elapsed}")
+        ProgressStyle::with_template("{spinner} {human_pos} postings tagged ({rate}) {elapsed}")
+            .map(|s| {
+                s.with_key("rate", |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                    let _ = w.write_str(&rate(s.per_sec()));
+                })
+            })
             .unwrap_or_else(|_| ProgressStyle::default_spinner());
     bar.set_style(style);
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     bar
+}
+
+/// A rate for people: whole postings a second with thousands separators
+/// (`50,227/s`), not indicatif's `{per_sec}` with three decimals (issue 16).
+fn rate(per_sec: f64) -> String {
+    // `as` saturates: NaN is 0, infinity the largest u64.
+    format!("{}/s", HumanCount(per_sec.round() as u64))
 }
 
 /// What watches records on their way to the report: the progress bar, and the
@@ -398,26 +447,26 @@ fn list_files(job: &ScanJob) -> anyhow::Result<u8> {
                 .with_context(|| format!("cannot write the file list to {}", path.display()))?;
             let mut scan = job.scan.walk.clone();
             scan.skip = walk::SkipFile::new(path).into_iter().collect();
-            write_file_list(&job.paths, &scan, BufWriter::new(file))
+            write_file_list(job, &scan, BufWriter::new(file))
                 .with_context(|| format!("cannot write the file list to {}", path.display()))
         }
-        None => write_file_list(
-            &job.paths,
-            &job.scan.walk,
-            BufWriter::new(io::stdout().lock()),
-        ),
+        None => write_file_list(job, &job.scan.walk, BufWriter::new(io::stdout().lock())),
     }
 }
 
 fn write_file_list(
-    paths: &[PathBuf],
+    job: &ScanJob,
     walk_options: &walk::WalkOptions,
     mut out: impl Write,
 ) -> anyhow::Result<u8> {
     let mut code = OK;
     let mut write_err = None;
-    walk::walk(paths, walk_options, |item| {
+    walk::walk(&job.paths, walk_options, |item| {
         match item {
+            // A report found in a folder is skipped by the scan: not listed.
+            WalkItem::File(p)
+                if !job.paths.contains(&p)
+                    && roletag::pipeline::found_report(&p, &job.scan).is_some() => {}
             WalkItem::File(p) => {
                 if let Err(e) = writeln!(out, "{}", p.display()) {
                     write_err = Some(e);
@@ -548,4 +597,17 @@ fn check_lexicon(file: &Path, deny_warnings: bool) -> anyhow::Result<u8> {
     } else {
         OK
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_progress_rate_is_rounded_to_whole_postings() {
+        assert_eq!(rate(50_226.503), "50,227/s");
+        assert_eq!(rate(0.4), "0/s");
+        assert_eq!(rate(999.5), "1,000/s");
+        assert_eq!(rate(f64::NAN), "0/s");
+    }
 }

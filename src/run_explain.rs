@@ -5,7 +5,6 @@
 //! could not be read (each says why on stderr), 2 a path does not exist, or
 //! `--record`/`--id` matched nothing.
 
-use std::fs::File;
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -50,7 +49,8 @@ pub(crate) fn explain(config: &Config, job: &ExplainJob) -> anyhow::Result<u8> {
                 continue;
             }
             let mut buf = Vec::new();
-            match input::read_from(io::stdin().lock(), &config.read, &mut buf) {
+            let stdin = crate::run::stdin_posting(job.scan.document_format_forced);
+            match input::read_from(stdin, &config.read, &mut buf) {
                 Ok(p) => x.show(STDIN_NAME, None, None, &p.text, &p.warnings)?,
                 Err(e) => x.fail(STDIN_NAME, &e.to_string()),
             }
@@ -69,7 +69,7 @@ pub(crate) fn explain(config: &Config, job: &ExplainJob) -> anyhow::Result<u8> {
         match records {
             Some(format) => {
                 let name = path.display().to_string();
-                match File::open(path) {
+                match records::open(path) {
                     Ok(file) => x.records(&name, file, format)?,
                     Err(e) => x.fail(&name, &e.to_string()),
                 }

@@ -85,10 +85,9 @@ pub(crate) fn diff(job: &DiffJob) -> anyhow::Result<u8> {
     for (path, counts) in [(&job.old, d.old), (&job.new, d.new)] {
         if counts.duplicates > 0 {
             eprintln!(
-                "roletag: {}: {} postings share their key with an earlier posting and were \
-                 left out (try --key path)",
+                "roletag: {}: {} with the key of an earlier posting left out (try --key path)",
                 path.display(),
-                counts.duplicates
+                roletag::report::counted(counts.duplicates, "posting")
             );
         }
     }
@@ -109,6 +108,7 @@ pub(crate) fn summarize(job: &SummarizeJob) -> anyhow::Result<u8> {
         _ => None,
     };
     let mut source = field.map(|f| SourceFields::new(f, DEFAULT_MAX_BYTES));
+    let mut missing = MissingField::default();
     let mut issues = 0;
     for path in &job.reports {
         issues += read_one(path, field, |p| match p {
@@ -116,6 +116,7 @@ pub(crate) fn summarize(job: &SummarizeJob) -> anyhow::Result<u8> {
                 if let (None, Some(src)) = (&p.field, source.as_mut()) {
                     p.field = src.value(&p);
                 }
+                missing.count(&p);
                 summarizer.add(&p);
             }
             None => summarizer.add_malformed(),
@@ -132,7 +133,43 @@ pub(crate) fn summarize(job: &SummarizeJob) -> anyhow::Result<u8> {
     if let Some(src) = &source {
         source_problems(src);
     }
+    missing.warn(field);
     Ok(if issues > 0 { SOME_FAILED } else { OK })
+}
+
+/// Postings that `--by field:NAME` found no value for: all of them is almost
+/// always a misspelt name, which would otherwise show as one `(none)` group and
+/// exit 0 without a word (issue 16). A warning only: the exit code stays.
+#[derive(Default)]
+struct MissingField {
+    missing: u64,
+    postings: u64,
+}
+
+impl MissingField {
+    fn count(&mut self, p: &ReportPosting) {
+        self.postings += 1;
+        self.missing += u64::from(p.field.is_none());
+    }
+
+    fn warn(&self, field: Option<&str>) {
+        let Some(name) = field else { return };
+        if self.missing == 0 {
+            return;
+        }
+        if self.missing == self.postings {
+            eprintln!(
+                "roletag: warning: no posting has the field {name:?}, in the report or its \
+                 source record: all are grouped as (none)"
+            );
+        } else {
+            eprintln!(
+                "roletag: warning: {} of {} have no field {name:?}: grouped as (none)",
+                self.missing,
+                roletag::report::counted(self.postings, "posting")
+            );
+        }
+    }
 }
 
 fn source_problems(src: &SourceFields) {
@@ -147,6 +184,7 @@ pub(crate) struct ScanSummary<'a> {
     summarizer: Summarizer,
     field: Option<String>,
     source: Option<SourceFields>,
+    missing: MissingField,
 }
 
 impl<'a> ScanSummary<'a> {
@@ -162,6 +200,7 @@ impl<'a> ScanSummary<'a> {
                 .map(|f| SourceFields::new(f, DEFAULT_MAX_BYTES)),
             field,
             summarizer: Summarizer::new(options),
+            missing: MissingField::default(),
         }
     }
 
@@ -170,6 +209,7 @@ impl<'a> ScanSummary<'a> {
         if let (Some(name), Some(src)) = (&self.field, self.source.as_mut()) {
             p.field = p.own_field(name).or_else(|| src.value(&p));
         }
+        self.missing.count(&p);
         self.summarizer.add(&p);
     }
 
@@ -181,6 +221,7 @@ impl<'a> ScanSummary<'a> {
         if let Some(src) = &self.source {
             source_problems(src);
         }
+        self.missing.warn(self.field.as_deref());
         Ok(())
     }
 }

@@ -17,6 +17,7 @@ const MINI: &str = "tests/fixtures/lexicons/mini.toml";
 fn roletag() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_roletag"));
     c.env_remove("NO_COLOR")
+        .env_remove("ROLETAG_LEXICON")
         .current_dir(env!("CARGO_MANIFEST_DIR"));
     c
 }
@@ -115,6 +116,8 @@ struct Tagged {
     id: Option<String>,
     #[serde(default)]
     expected: Option<String>,
+    #[serde(default)]
+    fields: Option<serde_json::Map<String, serde_json::Value>>,
     label: String,
     score: f64,
     confidence: f64,
@@ -168,6 +171,8 @@ struct Failed {
     record: Option<u64>,
     #[serde(default)]
     id: Option<String>,
+    #[serde(default)]
+    fields: Option<serde_json::Map<String, serde_json::Value>>,
     error: String,
     #[serde(default)]
     skipped: bool,
@@ -233,6 +238,38 @@ fn help_lists_the_commands() {
     }
     let o = run(&["scan", "--help"]);
     assert!(stdout(&o).contains("--threads"));
+}
+
+/// Issue 16: `-j`'s help states its bound, as the README does.
+#[test]
+fn threads_help_states_the_bound() {
+    for cmd in ["scan", "eval", "calibrate"] {
+        let help = stdout(&run(&[cmd, "--help"]));
+        assert!(help.contains("1 to 512"), "{cmd}: {help}");
+    }
+}
+
+/// The README states what the code does: every default text and id field, and the
+/// exit codes of a stopped scan. See issue 16 ("descriptionPlain is a
+/// default text field the docs omit").
+#[test]
+fn readme_lists_the_default_fields_and_exit_codes() {
+    let readme =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let fields = roletag::records::DEFAULT_BODY_FIELDS
+        .iter()
+        .chain(&roletag::records::DEFAULT_ID_FIELDS)
+        .chain(&[roletag::records::DEFAULT_TITLE_FIELD]);
+    for f in fields {
+        assert!(
+            readme.contains(&format!("`{f}`")),
+            "README omits the field {f}"
+        );
+    }
+    let codes = &readme[readme.find("**Exit codes:**").unwrap()..];
+    for code in ["`0`", "`1`", "`2`", "`130`", "`143`", "`129`"] {
+        assert!(codes.contains(code), "README's exit codes omit {code}");
+    }
 }
 
 #[test]
@@ -2239,6 +2276,10 @@ fn json_schema_matches_real_output() {
         "jsonl",
         "--label-field",
         "role",
+        "--keep-field",
+        "role",
+        "--keep-field",
+        "nowhere",
         &r.s(),
         "corpora/sample",
     ]);
@@ -2252,7 +2293,7 @@ fn json_schema_matches_real_output() {
     all.extend(lines(&tagged));
     let has = |key: &str| all.iter().filter(|v| v.get(key).is_some()).count();
     for key in [
-        "label", "error", "skipped", "record", "id", "expected", "warnings",
+        "label", "error", "skipped", "record", "id", "expected", "warnings", "fields",
     ] {
         assert!(has(key) > 0, "the sample output has no `{key}` to check");
     }
@@ -3211,7 +3252,7 @@ fn diff_keys_documents_and_trouble() {
         "{err}"
     );
     assert!(
-        stdout(&o).contains("old: 2 postings (0 duplicate keys left out, 1 lines not postings)")
+        stdout(&o).contains("old: 2 postings (0 duplicate keys left out, 1 line not a posting)")
     );
     let o = run(&["diff", "missing.jsonl", &old_s]);
     assert_code(&o, 2);
@@ -4597,4 +4638,483 @@ fn issue16_punctuation_terms_and_oversize_regexes_name_their_line() {
         assert!(stderr(&o).contains(&want), "{args:?}: {}", stderr(&o));
         assert!(stderr(&o).contains("exceeds size limit"), "{}", stderr(&o));
     }
+}
+
+// Issue 16, "a newcomer's first hour". See: `issues show 16`.
+
+/// Counts printed for people agree with their number: "1 input", not "1 inputs".
+#[test]
+fn issue16_counts_of_one_are_singular() {
+    let d = Dir::new();
+    let p = d.write("one.txt", CIO_POSTING);
+    let o = run(&["--lexicon", MINI, "scan", p.to_str().unwrap()]);
+    assert_code(&o, 0);
+    assert!(
+        stderr(&o).contains("roletag: 1 input: 1 cio-like"),
+        "{}",
+        stderr(&o)
+    );
+    let report = d.path().join("r.jsonl");
+    let o = run(&[
+        "--lexicon",
+        MINI,
+        "scan",
+        "-q",
+        "--format",
+        "jsonl",
+        p.to_str().unwrap(),
+        "-o",
+        report.to_str().unwrap(),
+    ]);
+    assert_code(&o, 0);
+    let o = run(&["summarize", report.to_str().unwrap()]);
+    assert!(
+        stdout(&o).starts_with("1 posting: 1 tagged, 0 failed, 0 skipped; 0 malformed lines"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(stdout(&o).contains("top terms of cio-like (1 posting)"));
+}
+
+/// `summarize --by field:NAME` where no posting has the field warns; the exit
+/// code stays 0 (a warning, not a malformed line).
+#[test]
+fn issue16_summarize_by_a_missing_field_warns() {
+    let d = Dir::new();
+    let records = d.write(
+        "p.jsonl",
+        format!(
+            "{}\n{}\n",
+            serde_json::json!({"id": "a", "company": "Acme", "description": CIO_POSTING}),
+            serde_json::json!({"id": "b", "description": CTO_POSTING}),
+        ),
+    );
+    let report = d.path().join("r.jsonl");
+    let o = run(&[
+        "--lexicon",
+        MINI,
+        "scan",
+        "-q",
+        "--format",
+        "jsonl",
+        records.to_str().unwrap(),
+        "-o",
+        report.to_str().unwrap(),
+    ]);
+    assert_code(&o, 0);
+    let r = report.to_str().unwrap();
+    let o = run(&["summarize", r, "--by", "field:compnay"]);
+    assert_code(&o, 0);
+    assert!(
+        stderr(&o).contains("warning: no posting has the field \"compnay\""),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["summarize", r, "--by", "field:company"]);
+    assert_code(&o, 0);
+    assert!(
+        stderr(&o).contains("warning: 1 of 2 postings have no field \"company\""),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["summarize", r, "--by", "field:id"]);
+    assert_code(&o, 0);
+    assert_eq!(stderr(&o), "");
+}
+
+/// JSON Lines piped into `tag` without `--input-format` is tagged as one posting,
+/// as documented, with a warning that says how to tag each record.
+#[test]
+fn issue16_json_records_on_tags_stdin_get_a_hint() {
+    let lines = format!(
+        "{}\n{}\n",
+        serde_json::json!({"id": "a", "description": CIO_POSTING}),
+        serde_json::json!({"id": "b", "description": CTO_POSTING}),
+    );
+    for cmd in ["tag", "explain"] {
+        let o = run_with_stdin(&["--lexicon", MINI, cmd], &lines);
+        assert_code(&o, 0);
+        assert!(
+            stderr(&o).contains("use `--input-format jsonl` (or `roletag scan -`)"),
+            "{cmd}: {}",
+            stderr(&o)
+        );
+    }
+    let o = run_with_stdin(
+        &["--lexicon", MINI, "tag", "--input-format", "jsonl", "-"],
+        &lines,
+    );
+    assert_code(&o, 0);
+    assert_eq!(stderr(&o), "");
+    assert_eq!(stdout(&o).matches("cio-like").count(), 1, "{}", stdout(&o));
+    let o = run_with_stdin(&["--lexicon", MINI, "tag"], CIO_POSTING);
+    assert_eq!(stderr(&o), "");
+}
+
+/// A bare `roletag scan` says what it scans, and leaves out the reports of
+/// earlier runs found in the folder (each listed as skipped); a report named on
+/// the command line is still read.
+#[test]
+fn issue16_bare_scan_says_what_it_scans_and_skips_reports() {
+    let d = Dir::new();
+    d.write("jobs/cio.txt", CIO_POSTING);
+    let mini = Path::new(env!("CARGO_MANIFEST_DIR")).join(MINI);
+    let bare = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_roletag"))
+            .arg("--lexicon")
+            .arg(&mini)
+            .args(args)
+            .current_dir(d.path())
+            .output()
+            .unwrap()
+    };
+    for (format, name) in [
+        ("jsonl", "r.jsonl"),
+        ("json", "r.json"),
+        ("csv", "r.csv"),
+        ("html", "r.html"),
+    ] {
+        assert_code(&bare(&["scan", "-q", "--format", format, "-o", name]), 0);
+    }
+    let o = bare(&["scan", "--format", "jsonl"]);
+    assert_code(&o, 0);
+    assert!(
+        stderr(&o).starts_with("roletag: scanning . (no PATH given)\n"),
+        "{}",
+        stderr(&o)
+    );
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 5, "{out}");
+    for name in ["r.jsonl", "r.json", "r.csv", "r.html"] {
+        let line = out
+            .lines()
+            .find(|l| l.contains(&format!("\"./{name}\"")))
+            .unwrap();
+        assert!(
+            line.contains("\"skipped\":true") && line.contains("a roletag report"),
+            "{line}"
+        );
+    }
+    assert!(out.contains("\"label\":\"cio-like\""), "{out}");
+    // Named, a report is read as asked (here: records without text).
+    let o = bare(&["scan", "-q", "--format", "jsonl", "r.jsonl"]);
+    assert!(!stdout(&o).contains("a roletag report"), "{}", stdout(&o));
+    let o = bare(&["scan", "-q", "--format", "jsonl", "."]);
+    assert!(!stderr(&o).contains("scanning"));
+    // `--files` lists what the scan reads: not the reports.
+    let o = bare(&["scan", "--files"]);
+    assert_code(&o, 0);
+    assert_eq!(stdout(&o), "./jobs/cio.txt\n");
+}
+
+/// `ROLETAG_LEXICON` names the lexicon when `--lexicon` is absent; the flag wins,
+/// and an empty variable is no lexicon.
+#[test]
+fn issue16_roletag_lexicon_names_the_lexicon() {
+    let show = |env: Option<&str>, args: &[&str]| {
+        let mut c = roletag();
+        if let Some(v) = env {
+            c.env("ROLETAG_LEXICON", v);
+        }
+        let o = c.args(args).output().unwrap();
+        assert_code(&o, 0);
+        stdout(&o).lines().next().unwrap().to_string()
+    };
+    let default = show(None, &["lexicon"]);
+    assert!(default.contains("roletag-default"), "{default}");
+    let mini = show(Some(MINI), &["lexicon"]);
+    assert!(!mini.contains("roletag-default"), "{mini}");
+    assert_eq!(
+        show(
+            Some(MINI),
+            &["lexicon", "--lexicon", "lexicon/default.toml"]
+        ),
+        default
+    );
+    assert_eq!(show(Some(""), &["lexicon"]), default);
+    let o = roletag()
+        .env("ROLETAG_LEXICON", "missing.toml")
+        .args(["lexicon"])
+        .output()
+        .unwrap();
+    assert_code(&o, 2);
+    assert!(stderr(&o).contains("missing.toml"), "{}", stderr(&o));
+}
+
+/// `lexicon dump` prints the lexicon's TOML byte for byte: the embedded one,
+/// which is `lexicon/default.toml`, or the file of `--lexicon`.
+#[test]
+fn issue16_lexicon_dump_prints_the_toml() {
+    let o = run(&["lexicon", "dump"]);
+    assert_code(&o, 0);
+    assert_eq!(o.stdout, fs::read("lexicon/default.toml").unwrap());
+    let o = run(&["--lexicon", MINI, "lexicon", "dump"]);
+    assert_eq!(o.stdout, fs::read(MINI).unwrap());
+}
+
+/// Shell completions and the man page, generated from the clap definitions; they
+/// need no lexicon, so a bad `ROLETAG_LEXICON` does not stop them.
+#[test]
+fn issue16_completions_and_man_page() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = roletag()
+            .env("ROLETAG_LEXICON", "missing.toml")
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert_code(&o, 0);
+        let script = stdout(&o);
+        assert!(
+            script.contains("roletag") && script.contains("summarize"),
+            "{shell}"
+        );
+    }
+    let o = run(&["man"]);
+    assert_code(&o, 0);
+    let page = stdout(&o);
+    assert!(page.contains(".TH roletag"), "{page}");
+    assert!(page.contains("ROLETAG_LEXICON"), "{page}");
+    assert_code(&run(&["completions", "tcsh"]), 2);
+}
+
+/// `.jsonl.gz`, `.csv.gz` and `.jsonl.zst` record files are read transparently, by
+/// scan, tag and explain (they used to be "binary, skipped" with exit 0); nested
+/// fields are named by JSON Pointer.
+#[test]
+fn issue16_compressed_record_files_and_json_pointers() {
+    use std::io::Write as _;
+    let d = Dir::new();
+    let lines = format!(
+        "{}\n{}\n",
+        serde_json::json!({"meta": {"id": "a"}, "job": {"description": CIO_POSTING}}),
+        serde_json::json!({"meta": {"id": "b"}, "job": {"description": CTO_POSTING}}),
+    );
+    let gz = |bytes: &[u8]| {
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        e.write_all(bytes).unwrap();
+        e.finish().unwrap()
+    };
+    d.write("p.jsonl.gz", gz(lines.as_bytes()));
+    d.write(
+        "p.jsonl.zst",
+        zstd::encode_all(lines.as_bytes(), 1).unwrap(),
+    );
+    let csv = format!("id,description\nc,\"{CIO_POSTING}\"\n");
+    d.write("p.csv.gz", gz(csv.as_bytes()));
+    let pointers = ["--text-field", "/job/description", "--id-field", "/meta/id"];
+    let mut args = vec!["--lexicon", MINI, "scan", "-q", "--format", "jsonl"];
+    args.extend(pointers);
+    let root = d.s();
+    args.push(&root);
+    let o = run(&args);
+    assert_code(&o, 1); // the CSV has no /job/description: its record fails alone
+    let labels: Vec<(String, String)> = jsonl(&o)
+        .iter()
+        .filter_map(|l| match l {
+            Line::Tagged(t) => Some((t.id.clone().unwrap(), t.label.clone())),
+            Line::Failed(_) => None,
+        })
+        .collect();
+    let want = [("a", "cio-like"), ("b", "cto-like")];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .chain(&want)
+        .map(|(i, l)| (i.to_string(), l.to_string()))
+        .collect();
+    assert_eq!(labels, want, "{}", stdout(&o));
+    let csv_gz = d.path().join("p.csv.gz");
+    let o = run(&[
+        "--lexicon",
+        MINI,
+        "tag",
+        "--format",
+        "json",
+        csv_gz.to_str().unwrap(),
+    ]);
+    assert_code(&o, 0);
+    assert!(
+        stdout(&o).contains("\"id\":\"c\",\"label\":\"cio-like\""),
+        "{}",
+        stdout(&o)
+    );
+    let zst = d.path().join("p.jsonl.zst");
+    let mut args = vec!["--lexicon", MINI, "explain", "--id", "b"];
+    args.extend(pointers);
+    args.push(zst.to_str().unwrap());
+    let o = run(&args);
+    assert_code(&o, 0);
+    assert!(stdout(&o).contains("cto-like"), "{}", stdout(&o));
+}
+
+/// `--keep-field` carries record fields into the report: a `fields` object on
+/// every JSON posting, in the order asked for (`null` where there is no value),
+/// and `fields.NAME` columns at the end of a CSV row.
+#[test]
+fn issue16_keep_field_carries_record_fields_into_the_report() {
+    let d = Dir::new();
+    let p = d.write(
+        "p.jsonl",
+        format!(
+            "{}\n{}\nnot json\n",
+            serde_json::json!({"id": "a", "company": "Acme", "loc": {"city": "Oslo"}, "description": CIO_POSTING}),
+            serde_json::json!({"id": "b", "company": 7, "description": CTO_POSTING}),
+        ),
+    );
+    let p = p.to_str().unwrap();
+    let keep = ["--keep-field", "company", "--keep-field", "/loc/city"];
+    let mut args = vec!["--lexicon", MINI, "scan", "-q", "--format", "jsonl", p];
+    args.extend(keep);
+    let o = run(&args);
+    assert_code(&o, 1);
+    let lines = jsonl(&o); // parsed with deny_unknown_fields
+    let company = |l: &Line| match l {
+        Line::Tagged(t) => t.fields.as_ref().unwrap()["company"].clone(),
+        Line::Failed(f) => f.fields.as_ref().unwrap()["company"].clone(),
+    };
+    let companies: Vec<_> = lines.iter().map(company).collect();
+    assert_eq!(
+        companies,
+        ["Acme".into(), "7".into(), serde_json::Value::Null]
+    );
+    // In the order asked for (serde_json's map here would sort the keys).
+    let fields: Vec<String> = stdout(&o)
+        .lines()
+        .map(|l| {
+            let start = l.find(",\"fields\":").unwrap() + 10;
+            l[start..start + l[start..].find('}').unwrap() + 1].to_string()
+        })
+        .collect();
+    assert_eq!(
+        fields,
+        [
+            r#"{"company":"Acme","/loc/city":"Oslo"}"#,
+            r#"{"company":"7","/loc/city":null}"#,
+            r#"{"company":null,"/loc/city":null}"#,
+        ]
+    );
+    let mut args = vec!["--lexicon", MINI, "scan", "-q", "--format", "json", p];
+    args.extend(keep);
+    let doc: serde_json::Value = serde_json::from_slice(&run(&args).stdout).unwrap();
+    assert_eq!(doc["postings"][0]["fields"]["company"], "Acme");
+    let mut args = vec!["--lexicon", MINI, "scan", "-q", "--format", "csv", p];
+    args.extend(keep);
+    let csv = stdout(&run(&args));
+    let mut rows = csv.lines();
+    assert!(rows
+        .next()
+        .unwrap()
+        .ends_with(",record,id,fields.company,fields./loc/city"));
+    assert!(rows.next().unwrap().ends_with(",0,a,Acme,Oslo"), "{csv}");
+    // Without --keep-field, no `fields` at all.
+    let o = run(&["--lexicon", MINI, "scan", "-q", "--format", "jsonl", p]);
+    assert!(!stdout(&o).contains("\"fields\""));
+}
+
+/// `--help` groups options under headings, `scan`'s starting with `--format` and
+/// `-o`, and ends with examples.
+#[test]
+fn issue16_help_has_headings_and_examples() {
+    let help = stdout(&run(&["scan", "--help"]));
+    let output = help.find("\nOutput:\n").expect("an Output heading");
+    let input = help.find("\nInput:\n").expect("an Input heading");
+    let scoring = help.find("\nScoring (").expect("a Scoring heading");
+    assert!(output < input && input < scoring, "{help}");
+    let first: Vec<&str> = help[output + 1..]
+        .lines()
+        .filter(|l| l.trim_start().starts_with('-'))
+        .take(2)
+        .collect();
+    assert!(first[0].trim_start().starts_with("--format"), "{help}");
+    assert!(first[1].trim_start().starts_with("-o, --output"), "{help}");
+    assert!(
+        help.contains("Examples:\n  roletag scan postings/"),
+        "{help}"
+    );
+    assert!(stdout(&run(&["--help"])).contains("Examples:\n"));
+}
+
+/// Scoring flags on `diff` and `summarize`, which read finished reports, are
+/// refused (exit 2) instead of being silently ignored.
+#[test]
+fn issue16_scoring_flags_are_refused_where_they_do_nothing() {
+    for (cmd, flag) in [
+        (["summarize", "r.jsonl"], vec!["--min-evidence", "9"]),
+        (["diff", "a.jsonl"], vec!["--lexicon", MINI]),
+        (["summarize", "r.jsonl"], vec!["--mask-titles"]),
+    ] {
+        let mut args: Vec<&str> = cmd.to_vec();
+        if cmd[0] == "diff" {
+            args.push("b.jsonl");
+        }
+        args.extend(&flag);
+        let o = run(&args);
+        assert_code(&o, 2);
+        assert!(
+            stderr(&o).contains(&format!(
+                "{} has no effect on `roletag {}`",
+                flag[0], cmd[0]
+            )),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
+
+/// The HTML report of a record file has `id` and `title` columns (every row
+/// showed the same `postings.jsonl#N` path), and its detail panel names both; a
+/// report of documents has neither column.
+#[test]
+fn issue16_html_report_of_records_shows_id_and_title() {
+    let d = Dir::new();
+    let p = d.write(
+        "p.jsonl",
+        format!(
+            "{}\n{}\n",
+            serde_json::json!({"id": "a-1", "title": "IT Manager <Ops>", "description": CIO_POSTING}),
+            serde_json::json!({"id": "b-2", "title": "Engineering Lead", "description": CTO_POSTING}),
+        ),
+    );
+    let report = d.path().join("r.html");
+    let scan = |input: &str| {
+        let o = run(&[
+            "--lexicon",
+            MINI,
+            "scan",
+            "-q",
+            "--format",
+            "html",
+            input,
+            "-o",
+            report.to_str().unwrap(),
+        ]);
+        assert_code(&o, 0);
+        fs::read_to_string(&report).unwrap()
+    };
+    let page = scan(p.to_str().unwrap());
+    assert!(page.contains(r#"<th data-key="id">id</th><th data-key="title">title</th>"#));
+    // In the data blob, escaped so that no `<` can end the script early.
+    assert!(page.contains(r#""t":"IT Manager \u003cOps>""#), "{page}");
+    let plain = scan(d.write("one.txt", CIO_POSTING).to_str().unwrap());
+    assert!(!plain.contains(r#"data-key="id""#));
+    let Some(browser) = find_chromium() else {
+        return; // html_report_renders_in_a_browser says why, and fails under CI
+    };
+    let page = scan(p.to_str().unwrap());
+    fs::write(&report, page).unwrap();
+    let url = format!("file://{}#open=0", report.display());
+    let (dom, log) = chromium(&browser, d.path(), "records", &["--dump-dom"], &url);
+    assert_no_script_errors(&dom, &log);
+    assert!(
+        dom.contains(r#"<td class="id">a-1</td><td class="title">IT Manager &lt;Ops&gt;</td>"#),
+        "{dom}"
+    );
+    assert!(dom.contains(r#"<td class="id">b-2</td><td class="title">Engineering Lead</td>"#));
+    assert!(
+        dom.contains(r#"<span class="dim"> · IT Manager &lt;Ops&gt;</span>"#),
+        "the detail panel"
+    );
+    assert!(
+        dom.contains(r#"<td colspan="7">"#),
+        "the detail spans every column"
+    );
 }

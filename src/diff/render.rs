@@ -46,8 +46,8 @@ impl Diff {
         )?;
         writeln!(
             out,
-            "{} postings paired by {}; {} changed: {} label, {} added, {} removed, {} failed, {} recovered; {} changed score only",
-            self.paired(),
+            "{} paired by {}; {} changed: {} label, {} added, {} removed, {} failed, {} recovered; {} changed score only",
+            crate::report::counted(self.paired(), "posting"),
             self.key.as_str(),
             self.changes.len(),
             self.count(ChangeKind::Label),

@@ -55,6 +55,8 @@ impl<'a, W: Write> Csv<'a, W> {
         header.push("error".into());
         header.push("record".into());
         header.push("id".into());
+        // Prefixed, so that a kept field never collides with a column above.
+        header.extend(cx.keep_fields.iter().map(|f| format!("fields.{f}")));
         out.write_record(&header).map_err(io_error)?;
         Ok(Csv { out, cx })
     }
@@ -98,6 +100,9 @@ impl<W: Write> Reporter for Csv<'_, W> {
         }
         row.push(r.record.map(|n| n.to_string()).unwrap_or_default());
         row.push(r.id.clone().unwrap_or_default());
+        for i in 0..self.cx.keep_fields.len() {
+            row.push(r.fields.get(i).cloned().flatten().unwrap_or_default());
+        }
         self.out.write_record(&row).map_err(io_error)?;
         Ok(())
     }

@@ -333,6 +333,7 @@ mod tests {
             thresholds: e.thresholds(),
             color,
             top: 8,
+            keep_fields: &[],
         };
         let x = e.explain_text(POSTING);
         let src = Source {

@@ -11,10 +11,12 @@
 //! of postings (about 300 bytes each), unlike the streaming formats.
 //!
 //! The blob's `postings` are objects with short keys: `f` (index into `files`),
-//! `r` (record), `id`, `exp` (expected label), `l` (label index into `labels`),
+//! `r` (record), `id`, `t` (the record's title), `exp` (expected label), `l` (label index into `labels`),
 //! `s` (score), `c` (confidence), `o` (orientation per axis, `null` without
 //! evidence), `e` (`[term index, count, contribution]`, strongest first, at most
 //! ten), `n` (terms matched), `err` and `skip` (failed or skipped), `w` (warnings).
+//! `records` is true when some posting has an id or a title: the table then
+//! has `id` and `title` columns after the path.
 
 mod svg;
 
@@ -26,7 +28,9 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use self::svg::{AxisView, Bar, Point, BINS};
-use super::{evidence, round4, Context, Outcome, Record, Reporter, Summary, Tagged, VERSION};
+use super::{
+    counted, evidence, round4, Context, Outcome, Record, Reporter, Summary, Tagged, VERSION,
+};
 use crate::label::Label;
 use crate::lexicon::{Lexicon, TermId};
 
@@ -58,6 +62,8 @@ struct Posting {
     r: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    t: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     exp: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -146,6 +152,7 @@ impl<W: Write> Reporter for Html<'_, W> {
             f: self.file(&r.path),
             r: r.record,
             id: r.id.clone(),
+            t: r.title.clone(),
             exp: r.expected.clone(),
             w: r.warnings.clone(),
             ..Posting::default()
@@ -274,6 +281,8 @@ struct Data<'a> {
     plot: PlotData,
     x: i64,
     y: i64,
+    /// Whether the table has `id` and `title` columns (some posting has one).
+    records: bool,
     postings: &'a [Posting],
 }
 
@@ -348,6 +357,7 @@ impl<W: Write> Html<'_, W> {
             },
             x: x.as_index(),
             y: y.as_index(),
+            records: self.has_records(),
             postings: &self.postings,
         }
     }
@@ -365,7 +375,7 @@ impl<W: Write> Html<'_, W> {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">
 <meta name="generator" content="roletag {VERSION}">
-<title>roletag report: {inputs} postings</title>
+<title>roletag report: {postings}</title>
 <style>
 {STYLE}</style>
 </head>
@@ -377,10 +387,11 @@ window.addEventListener('unhandledrejection', function (e) {{ document.getElemen
 </script>
 <header>
 <h1>roletag report</h1>
-<p class="meta">{inputs} inputs · lexicon <b>{name}</b> {version} <code title="{full}">{hash}…</code> · blended within ±{margin:.2} · unclassified below {min:.2} evidence at 250 words (length exponent {gamma:.2}, {terms} terms) · roletag {VERSION}</p>
+<p class="meta">{inputs} · lexicon <b>{name}</b> {version} <code title="{full}">{hash}…</code> · blended within ±{margin:.2} · unclassified below {min:.2} evidence at 250 words (length exponent {gamma:.2}, {terms} terms) · roletag {VERSION}</p>
 </header>
 "#,
-            inputs = summary.inputs(),
+            postings = counted(summary.inputs(), "posting"),
+            inputs = counted(summary.inputs(), "input"),
             name = esc(&lex.name),
             version = esc(&lex.version),
             full = esc(&lex.hash),
@@ -412,9 +423,9 @@ window.addEventListener('unhandledrejection', function (e) {{ document.getElemen
             }
         }
         format!(
-            r#"<section id="labels"><h2>Labels</h2>{}<p class="caption">{} inputs: {} tagged, {} failed, {} skipped. Percentages are of all inputs.</p></section>"#,
+            r#"<section id="labels"><h2>Labels</h2>{}<p class="caption">{}: {} tagged, {} failed, {} skipped. Percentages are of all inputs.</p></section>"#,
             svg::label_bars(&bars, summary.inputs()),
-            summary.inputs(),
+            counted(summary.inputs(), "input"),
             summary.tagged(),
             summary.failed,
             summary.skipped
@@ -507,8 +518,9 @@ window.addEventListener('unhandledrejection', function (e) {{ document.getElemen
         });
         top.truncate(TOP_TERMS);
         let mut html = format!(
-            r#"<div class="card"><h3><span class="sw l{k}"></span>{} <small>{count} postings</small></h3>"#,
-            label.as_str()
+            r#"<div class="card"><h3><span class="sw l{k}"></span>{} <small>{}</small></h3>"#,
+            label.as_str(),
+            counted(count as u64, "posting")
         );
         if top.is_empty() {
             html.push_str(r#"<p class="none">No evidence.</p></div>"#);
@@ -536,14 +548,27 @@ window.addEventListener('unhandledrejection', function (e) {{ document.getElemen
         html
     }
 
+    /// True when some posting has an id or a title: the postings of record
+    /// files, whose paths alone (`postings.jsonl#N`) do not tell them apart.
+    fn has_records(&self) -> bool {
+        self.postings
+            .iter()
+            .any(|p| p.id.is_some() || p.t.is_some())
+    }
+
     fn table_section(&self, summary: &Summary) -> String {
         let mut options = String::new();
         for l in Label::ALL {
             let _ = write!(options, r#"<option value="{0}">{0}</option>"#, l.as_str());
         }
         format!(
-            r#"<section id="postings"><h2>Postings</h2><div class="controls"><input id="filter" type="search" placeholder="filter by path, id, term or error" aria-label="filter postings"><select id="label-filter" aria-label="label"><option value="">every label</option>{options}<option value="error">failed or skipped</option></select><span id="shown">{n} postings</span></div><table id="postings-table"><thead><tr><th data-key="path">path</th><th data-key="label">label</th><th data-key="score" class="num">score</th><th data-key="confidence" class="num">confidence</th><th>strongest terms</th></tr></thead><tbody></tbody></table><noscript><p class="caption">The table needs JavaScript. <code>--format json</code> has the same postings.</p></noscript><p class="caption">Click a column to sort, a row to open its evidence. The page reads <code>#sort=score&amp;dir=desc&amp;filter=erp&amp;label=cto-like&amp;x=domain&amp;y=horizon&amp;open=3</code> from its address.</p></section>"#,
-            n = summary.inputs()
+            r#"<section id="postings"><h2>Postings</h2><div class="controls"><input id="filter" type="search" placeholder="filter by path, id, title, term or error" aria-label="filter postings"><select id="label-filter" aria-label="label"><option value="">every label</option>{options}<option value="error">failed or skipped</option></select><span id="shown">{n}</span></div><table id="postings-table"><thead><tr><th data-key="path">path</th>{record_heads}<th data-key="label">label</th><th data-key="score" class="num">score</th><th data-key="confidence" class="num">confidence</th><th>strongest terms</th></tr></thead><tbody></tbody></table><noscript><p class="caption">The table needs JavaScript. <code>--format json</code> has the same postings.</p></noscript><p class="caption">Click a column to sort, a row to open its evidence. The page reads <code>#sort=score&amp;dir=desc&amp;filter=erp&amp;label=cto-like&amp;x=domain&amp;y=horizon&amp;open=3</code> from its address.</p></section>"#,
+            n = counted(summary.inputs(), "posting"),
+            record_heads = if self.has_records() {
+                r#"<th data-key="id">id</th><th data-key="title">title</th>"#
+            } else {
+                ""
+            }
         )
     }
 }

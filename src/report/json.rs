@@ -29,6 +29,8 @@ pub(crate) struct JsonTagged<'a> {
     id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     expected: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fields: Option<Fields<'a>>,
     label: &'static str,
     score: f64,
     confidence: f64,
@@ -65,6 +67,8 @@ struct JsonFailed<'a> {
     id: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     expected: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    fields: Option<Fields<'a>>,
     error: &'a str,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     skipped: bool,
@@ -87,6 +91,27 @@ struct Evidence<'a> {
 struct PoleJson {
     cio: f64,
     cto: f64,
+}
+
+/// `--keep-field` values as an object in the order asked for; `null` where the
+/// posting has none.
+pub(crate) struct Fields<'a>(&'a [String], &'a [Option<String>]);
+
+impl<'a> Fields<'a> {
+    /// The object of `r`, or `None` without `--keep-field`.
+    fn of(cx: &Context<'a>, r: &'a Record) -> Option<Fields<'a>> {
+        (!cx.keep_fields.is_empty()).then_some(Fields(cx.keep_fields, &r.fields))
+    }
+}
+
+impl Serialize for Fields<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (i, name) in self.0.iter().enumerate() {
+            map.serialize_entry(name, &self.1.get(i).and_then(Option::as_deref))?;
+        }
+        map.end()
+    }
 }
 
 /// Axes as an object in lexicon order.
@@ -120,6 +145,7 @@ pub(crate) fn write_record<W: Write>(out: &mut W, cx: &Context<'_>, r: &Record) 
                 record: r.record,
                 id: r.id.as_deref(),
                 expected: r.expected.as_deref(),
+                fields: Fields::of(cx, r),
                 error: msg,
                 skipped: matches!(r.outcome, Outcome::Skipped(_)),
                 warnings: &r.warnings,
@@ -153,6 +179,7 @@ pub(crate) fn tagged<'a>(cx: &'a Context<'a>, r: &'a Record, t: &'a Tagged) -> J
         record: r.record,
         id: r.id.as_deref(),
         expected: r.expected.as_deref(),
+        fields: Fields::of(cx, r),
         label: t.tagging.label.as_str(),
         score: round4(t.tagging.score),
         confidence: round4(t.tagging.confidence),

@@ -95,6 +95,21 @@ impl RecordWriter {
             b.extend_from_slice(b",\"expected\":");
             push_str(b, e);
         }
+        if !cx.keep_fields.is_empty() {
+            b.extend_from_slice(b",\"fields\":{");
+            for (i, name) in cx.keep_fields.iter().enumerate() {
+                if i > 0 {
+                    b.push(b',');
+                }
+                push_str(b, name);
+                b.push(b':');
+                match r.fields.get(i).and_then(Option::as_deref) {
+                    Some(v) => push_str(b, v),
+                    None => b.extend_from_slice(b"null"),
+                }
+            }
+            b.push(b'}');
+        }
         match &r.outcome {
             Outcome::Tagged(t) => self.tagged(b, cx, t),
             Outcome::Failed(msg) | Outcome::Skipped(msg) => {
@@ -257,6 +272,7 @@ mod tests {
             thresholds: engine.thresholds(),
             color: false,
             top: 3,
+            keep_fields: &[],
         }
     }
 
@@ -318,8 +334,17 @@ mod tests {
         ];
         outcomes.push(tagged(engine, text).outcome);
         outcomes.push(tagged(engine, "").outcome);
+        let keep = [
+            "company".to_string(),
+            "/a/\"b\"".to_string(),
+            "gone".to_string(),
+        ];
+        let keeping = Context {
+            keep_fields: &keep,
+            ..cx
+        };
         for outcome in outcomes {
-            for extras in 0..16u32 {
+            for extras in 0..64u32 {
                 let mut r = Record::new("dir/é \"q\"\t.jsonl".into(), outcome.clone(), Vec::new());
                 if extras & 1 != 0 {
                     r.record = Some(u64::MAX);
@@ -333,7 +358,13 @@ mod tests {
                 if extras & 8 != 0 {
                     r.warnings = vec!["w1".into(), "<\u{1f}>".into()];
                 }
-                let (fast, slow) = both(&mut writer, &cx, &r);
+                // `--keep-field`: every name, with a value, `null`, or no value
+                // at all (a document's record has none).
+                if extras & 16 != 0 {
+                    r.fields = vec![Some("Acme \"Ltd\"\n".into()), None];
+                }
+                let cx = if extras & 32 != 0 { &keeping } else { &cx };
+                let (fast, slow) = both(&mut writer, cx, &r);
                 assert_eq!(fast, slow);
             }
         }

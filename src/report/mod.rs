@@ -8,8 +8,8 @@
 //! people) and `html` (one self-contained page with charts and a table). Numbers are rounded here, at the boundary, and nowhere else.
 //!
 //! The JSON object of a posting has, in order: `schema_version` ([`SCHEMA_VERSION`]), `path` (then `record` and `id`
-//! for a record of a JSON/JSONL/CSV file, and `expected` when a label field was
-//! read), `label`, `score`, `confidence`, `cio`, `cto`, `core_evidence`, `axes`
+//! for a record of a JSON/JSONL/CSV file, `expected` when a label field was
+//! read, and `fields` with `--keep-field`), `label`, `score`, `confidence`, `cio`, `cto`, `core_evidence`, `axes`
 //! (`{axis: {cio, cto}}`), `evidence` (`[{term, axis, pole, count, weight,
 //! contribution, context}]`, strongest first), `words`, `coverage`, and
 //! `warnings` when there are any. A posting that
@@ -62,6 +62,12 @@ pub struct Record {
     pub outcome: Outcome,
     /// Problems that did not stop tagging.
     pub warnings: Vec<String>,
+    /// The values of [`Context::keep_fields`] for a record of a file, in order;
+    /// empty for a document.
+    pub fields: Vec<Option<String>>,
+    /// For a record of a file, its `title` field: shown by the HTML report, not
+    /// written to JSON or CSV (use `--keep-field title` there).
+    pub title: Option<String>,
 }
 
 /// What happened to a posting.
@@ -95,6 +101,8 @@ impl Record {
             group: None,
             outcome,
             warnings,
+            fields: Vec::new(),
+            title: None,
         }
     }
 
@@ -166,15 +174,15 @@ impl Summary {
             .map_or(0, |i| self.labels[i])
     }
 
-    /// One line for people: `12 postings: 3 cio-like, ...; 1 failed, 0 skipped`.
+    /// One line for people: `12 inputs: 3 cio-like, ...; 1 failed, 0 skipped`.
     pub fn line(&self) -> String {
         let labels: Vec<String> = Label::ALL
             .iter()
             .map(|l| format!("{} {l}", self.count(*l)))
             .collect();
         format!(
-            "{} inputs: {}; {} failed, {} skipped",
-            self.inputs(),
+            "{}: {}; {} failed, {} skipped",
+            counted(self.inputs(), "input"),
             labels.join(", "),
             self.failed,
             self.skipped
@@ -193,6 +201,10 @@ pub struct Context<'a> {
     pub color: bool,
     /// How many evidence terms human formats show per posting.
     pub top: usize,
+    /// Record fields carried into the report (`--keep-field`): a `fields`
+    /// object on every JSON posting (`null` where a posting has no value), a
+    /// `fields.NAME` column in CSV.
+    pub keep_fields: &'a [String],
 }
 
 /// A sink for records in one output format.
@@ -250,6 +262,38 @@ pub fn reporter<'a, W: Write + 'a>(
         Format::Csv => Box::new(Csv::new(out, cx)?),
         Format::Html => Box::new(Html::new(out, cx)),
     })
+}
+
+/// The format of a roletag report, told from the start of a file: `jsonl`,
+/// `json`, `csv` or `html`; `None` for anything else (postings). Each is the
+/// exact start that format's reporter writes, so postings are never taken
+/// for a report. The `table` format is text for people and is not recognised.
+pub fn report_format(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(b"{\"schema_version\":")
+        && memchr::memmem::find(head, b",\"path\":").is_some()
+    {
+        Some("jsonl")
+    } else if head.starts_with(b"{\"roletag\":{\"schema_version\":") {
+        Some("json")
+    } else if head.starts_with(b"path,label,score,confidence,cio,cto,words,coverage,") {
+        Some("csv")
+    } else if head.starts_with(b"<!DOCTYPE html>")
+        && memchr::memmem::find(head, b"<meta name=\"generator\" content=\"roletag ").is_some()
+    {
+        Some("html")
+    } else {
+        None
+    }
+}
+
+/// `n` and the noun, plural unless `n` is 1: `1 input`, `284 inputs`. For
+/// counts printed for people (issue 16: "1 inputs"); nouns here are regular.
+pub fn counted(n: u64, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// Rounds to 4 decimals for output; never prints `-0`.

@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use super::{Breakdown, GroupStats, TermOrder, ALL};
 use crate::label::Label;
-use crate::report::round4;
+use crate::report::{counted, round4};
 
 /// `x` rounded to `decimals` for a signed table cell: a tiny negative prints `+0.00`, not `-0.00`.
 fn signed(x: f64, decimals: i32) -> f64 {
@@ -38,12 +38,12 @@ impl Breakdown {
         let a = &self.all;
         writeln!(
             out,
-            "{} postings: {} tagged, {} failed, {} skipped; {} malformed lines; grouped by {}",
-            a.postings(),
+            "{}: {} tagged, {} failed, {} skipped; {}; grouped by {}",
+            counted(a.postings(), "posting"),
             a.tagged(),
             a.failed,
             a.skipped,
-            self.malformed,
+            counted(self.malformed, "malformed line"),
             self.grouping()
         )?;
         writeln!(out)?;
@@ -61,7 +61,8 @@ impl Breakdown {
             let n = a.count(label);
             writeln!(
                 out,
-                "top terms of {label} ({n} postings), by {}",
+                "top terms of {label} ({}), by {}",
+                counted(n, "posting"),
                 match order {
                     TermOrder::Contribution => "total contribution",
                     TermOrder::Postings => "postings",

@@ -1,7 +1,6 @@
 //! A field of the source records of a report, for `--by field:NAME`: the only I/O of summaries.
 
 use std::collections::HashMap;
-use std::fs::File;
 use std::path::Path;
 
 use crate::records::{self, FieldOptions, Item, RecordFormat};
@@ -49,8 +48,9 @@ impl SourceFields {
             id_field: Some(self.field.clone()),
             label_field: None,
             group_field: None,
+            keep_fields: Vec::new(),
         };
-        let file = File::open(path).map_err(|e| format!("cannot read: {e}"))?;
+        let file = records::open(Path::new(path)).map_err(|e| format!("cannot read: {e}"))?;
         let mut values = HashMap::new();
         records::read(file, format, &fields, self.max_bytes, |item| {
             let (index, value) = match item {

@@ -25,7 +25,7 @@
   const value = (p, axis) => (axis < 0 ? p.s || 0 : (p.o && p.o[axis]) || 0);
   const signed = (x, d) => (x > 0 ? '+' : x < 0 ? '−' : '') + Math.abs(x).toFixed(d);
   const search = P.map((p) =>
-    [path(p), p.id || '', labelName(p), p.err || '', (p.e || []).map((e) => termName(e[0])).join(' ')]
+    [path(p), p.id || '', p.t || '', labelName(p), p.err || '', (p.e || []).map((e) => termName(e[0])).join(' ')]
       .join('\n')
       .toLowerCase()
   );
@@ -48,6 +48,8 @@
     label: (a, b) => missingLast(P[a].l, P[b].l, (x, y) => x - y) || cmp(labelName(P[a]), labelName(P[b])),
     score: (a, b) => missingLast(P[a].s, P[b].s, (x, y) => x - y),
     confidence: (a, b) => missingLast(P[a].c, P[b].c, (x, y) => x - y),
+    id: (a, b) => missingLast(P[a].id, P[b].id, cmp),
+    title: (a, b) => missingLast(P[a].t, P[b].t, cmp),
   };
 
   function matches(i) {
@@ -63,6 +65,10 @@
     tr.dataset.i = i;
     tr.tabIndex = 0;
     el('td', 'path', tr, path(p));
+    if (data.records) {
+      el('td', 'id', tr, p.id != null ? p.id : '');
+      el('td', 'title', tr, p.t != null ? p.t : '');
+    }
     el('span', 'pill ' + (p.l != null ? 'l' + p.l : 'err'), el('td', '', tr), labelName(p));
     el('td', 'num', tr, p.s != null ? signed(p.s, 3) : '–');
     el('td', 'num', tr, p.c != null ? p.c.toFixed(2) : '–');
@@ -86,7 +92,7 @@
       shown++;
     }
     tbody.replaceChildren(frag);
-    document.getElementById('shown').textContent = shown + ' of ' + P.length + ' postings';
+    document.getElementById('shown').textContent = shown + ' of ' + P.length + (P.length === 1 ? ' posting' : ' postings');
     document.body.dataset.rows = shown;
     for (const th of heads) {
       const on = th.dataset.key === state.sort;
@@ -100,11 +106,12 @@
     const p = P[i];
     const tr = el('tr', 'detail');
     const td = el('td', '', tr);
-    td.colSpan = 5;
+    td.colSpan = data.records ? 7 : 5;
     const box = el('div', 'detail-box', td);
     const head = el('p', 'detail-head', box);
     el('b', '', head, path(p));
     if (p.id != null) el('span', 'dim', head, ' id ' + p.id);
+    if (p.t != null) el('span', 'dim', head, ' · ' + p.t);
     if (p.exp != null) el('span', 'dim', head, ' · expected ' + p.exp);
     if (p.err != null) {
       el('p', 'err-msg', box, (p.skip ? 'skipped: ' : 'error: ') + p.err);

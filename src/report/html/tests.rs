@@ -25,6 +25,7 @@ fn render(engine: &Engine, records: &[Record]) -> String {
         thresholds: engine.thresholds(),
         color: false,
         top: 3,
+        keep_fields: &[],
     };
     let mut out = Vec::new();
     let mut summary = Summary::default();
@@ -180,6 +181,7 @@ fn top_terms_are_ranked_per_label() {
         thresholds: engine.thresholds(),
         color: false,
         top: 3,
+        keep_fields: &[],
     };
     let strongest = &engine.lexicon().terms[evidence(&cx, &first.scores)[0].0.term].name;
     let first_row = &card[card.find("<tbody>").unwrap()..];
@@ -261,6 +263,7 @@ fn blob_evidence(records: &[Record], engine: &Engine) -> f64 {
         thresholds: engine.thresholds(),
         color: false,
         top: 3,
+        keep_fields: &[],
     };
     let n: usize = records
         .iter()
