@@ -420,6 +420,73 @@ fn tag_long_shows_label_axes_and_evidence() {
     assert!(!out.contains('\x1b'), "no colour when piped");
 }
 
+/// The per-axis lines of a human report: from the `CIO <-|-> CTO` header to the
+/// last axis, without indent.
+fn axis_picture(out: &str, axes: usize) -> Vec<String> {
+    let lines: Vec<&str> = out.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.trim_end().ends_with("CIO <-|-> CTO"))
+        .unwrap_or_else(|| panic!("no axis picture in\n{out}"));
+    lines[at..=at + axes]
+        .iter()
+        .map(|l| l.trim_start().to_string())
+        .collect()
+}
+
+// See: issue 16, "`tag`'s axis bars show only the net lean, `explain`'s show each side".
+#[test]
+fn issue16_tag_and_explain_draw_the_same_axis_picture() {
+    let p = "corpora/sample/22-copperleaf-hotels-director-of-technology.txt";
+    let axes = 10; // the embedded lexicon's
+    for color in ["never", "always"] {
+        let tag = run(&["tag", "--color", color, p]);
+        let explain = run(&["explain", "--color", color, p]);
+        assert_code(&tag, 0);
+        assert_code(&explain, 0);
+        let (t, x) = (
+            axis_picture(&stdout(&tag), axes),
+            axis_picture(&stdout(&explain), axes),
+        );
+        assert_eq!(t, x, "--color {color}");
+        let focus = t.iter().find(|l| l.starts_with("focus ")).unwrap();
+        // Both sides are drawn: this posting has CIO and CTO weight on `focus`.
+        let (left, right) = focus.split_once(" | ").unwrap();
+        assert!(
+            left.contains('\u{2588}') && right.contains('\u{2588}'),
+            "{focus}"
+        );
+        assert_eq!(
+            t.iter().any(|l| l.contains('\x1b')),
+            color == "always",
+            "{t:#?}"
+        );
+    }
+    // On a terminal (script(1), when the machine has it) both colour the bars
+    // alike, and NO_COLOR leaves both plain.
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped the terminal part: script(1) not installed");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_roletag");
+    let on_tty = |cmd: &str, no_color: bool| {
+        let mut c = Command::new("script");
+        c.args(["-qec", &format!("{bin} {cmd} {p}"), "/dev/null"]);
+        if no_color {
+            c.env("NO_COLOR", "1");
+        } else {
+            c.env_remove("NO_COLOR");
+        }
+        let out = String::from_utf8_lossy(&c.output().unwrap().stdout).replace("\r\n", "\n");
+        axis_picture(&out, axes)
+    };
+    for no_color in [false, true] {
+        let t = on_tty("tag", no_color);
+        assert_eq!(t, on_tty("explain", no_color), "NO_COLOR {no_color}");
+        assert_eq!(t.iter().any(|l| l.contains('\x1b')), !no_color, "{t:#?}");
+    }
+}
+
 #[test]
 fn tag_reads_stdin() {
     let o = run_with_stdin(

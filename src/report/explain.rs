@@ -9,6 +9,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use super::bars::{axis_lines, CIO, CTO};
 use super::json::{tagged, JsonTagged};
 use super::table::label_color;
 use super::{round4, Context, Outcome, Record};
@@ -16,13 +17,9 @@ use crate::lexicon::Pole;
 use crate::pipeline::Explanation;
 use crate::scope::Status;
 
-const CIO: &str = "\x1b[34m";
-const CTO: &str = "\x1b[35m";
 const BOLD: &str = "\x1b[1m";
 const DIM: &str = "\x1b[2m";
 const RESET: &str = "\x1b[0m";
-/// Cells on each side of an axis bar.
-const BAR: usize = 16;
 
 /// Which posting is explained: its path, and its position in a record file.
 #[derive(Clone, Copy, Debug)]
@@ -154,63 +151,10 @@ fn write_plain<W: Write>(out: &mut W, s: &str) -> io::Result<()> {
     out.write_all(rest.as_bytes())
 }
 
-/// One line per axis: CIO weight as a bar growing left of the centre, CTO right.
+/// The per-axis picture, the same one `tag` draws (see `bars`).
 fn write_bars<W: Write>(out: &mut W, cx: &Context<'_>, x: &Explanation) -> io::Result<()> {
-    let lex = cx.lexicon;
-    let axes = &x.tagged.scores.axes;
-    let max = axes
-        .iter()
-        .flat_map(|w| [w.cio, w.cto])
-        .fold(0.0f64, f64::max);
-    let cio_w = lex
-        .axes
-        .iter()
-        .map(|a| a.cio.chars().count())
-        .max()
-        .unwrap_or(0);
-    let name_w = lex
-        .axes
-        .iter()
-        .map(|a| a.name.chars().count())
-        .max()
-        .unwrap_or(0);
-    let pad = " ".repeat(name_w + 1 + cio_w + 1);
-    writeln!(out, "{pad}{:>w$}|-> CTO", "CIO <-", w = BAR + 1)?;
-    for (axis, w) in lex.axes.iter().zip(axes) {
-        let cells = |v: f64| -> usize {
-            if max <= 0.0 || v <= 0.0 {
-                0
-            } else {
-                // At least one cell for any evidence; the largest weight fills the side.
-                ((v / max * BAR as f64).round() as usize).clamp(1, BAR)
-            }
-        };
-        let (l, r) = (cells(w.cio), cells(w.cto));
-        let left = format!("{}{}", " ".repeat(BAR - l), "\u{2588}".repeat(l));
-        let right = format!("{}{}", "\u{2588}".repeat(r), " ".repeat(BAR - r));
-        let (left, right) = if cx.color {
-            (
-                format!("{CIO}{left}{RESET}"),
-                format!("{CTO}{right}{RESET}"),
-            )
-        } else {
-            (left, right)
-        };
-        let line = format!(
-            "{:<name_w$} {:>cio_w$} {left} | {right} {:<cto_w$} {:>6.2} : {:<6.2}",
-            axis.name,
-            axis.cio.replace('_', " "),
-            axis.cto.replace('_', " "),
-            w.cio,
-            w.cto,
-            cto_w = lex
-                .axes
-                .iter()
-                .map(|a| a.cto.chars().count())
-                .max()
-                .unwrap_or(0),
-        );
-        writeln!(out, "{}", line.trim_end())?;
+    for line in axis_lines(cx, &x.tagged.scores.axes) {
+        writeln!(out, "{line}")?;
     }
     Ok(())
 }

@@ -1,16 +1,15 @@
 //! `long`: a block per posting for a person who wants to see why.
 //!
 //! Shows the label and confidence, the score with both totals, the word count
-//! and coverage, a bar per axis from its CIO pole to its CTO pole, and the
-//! strongest evidence terms with their signed contributions.
+//! and coverage, the per-axis picture that `explain` draws too (each axis's
+//! CIO weight left of a centre line, its CTO weight right; see `bars`), and
+//! the strongest evidence terms with their signed contributions.
 
 use std::io::{self, Write};
 
+use super::bars::axis_lines;
 use super::table::{label_color, paint};
 use super::{evidence, Context, Outcome, Record, Reporter, Summary, Tagged};
-
-/// Half-width of an axis bar, in characters.
-const HALF: usize = 10;
 
 /// `--format long` (the default of `roletag tag`).
 pub struct Long<'a, W> {
@@ -52,21 +51,9 @@ impl<'a, W: Write> Long<'a, W> {
     }
 
     fn axes(&mut self, t: &Tagged) -> io::Result<()> {
-        let lex = self.cx.lexicon;
-        let wl = lex.axes.iter().map(|a| a.cio.len()).max().unwrap_or(0);
-        let wn = lex.axes.iter().map(|a| a.name.len()).max().unwrap_or(0);
         writeln!(self.out, "  axes")?;
-        for (a, w) in lex.axes.iter().zip(&t.scores.axes) {
-            writeln!(
-                self.out,
-                "    {:<wn$}  {:>wl$} {} {:<}  (cio {:.2}, cto {:.2})",
-                a.name,
-                a.cio,
-                bar(w.orientation(), w.total() > 0.0),
-                a.cto,
-                w.cio,
-                w.cto
-            )?;
+        for line in axis_lines(&self.cx, &t.scores.axes) {
+            writeln!(self.out, "    {line}")?;
         }
         Ok(())
     }
@@ -93,26 +80,6 @@ impl<'a, W: Write> Long<'a, W> {
         }
         Ok(())
     }
-}
-
-/// `[#####|.....]`: filled from the centre toward the winning pole.
-fn bar(orientation: f64, has_evidence: bool) -> String {
-    if !has_evidence {
-        return format!("[{}]", " ".repeat(2 * HALF + 1));
-    }
-    let n = (orientation.abs() * HALF as f64).round() as usize;
-    let (left, right) = if orientation < 0.0 {
-        (
-            format!("{}{}", " ".repeat(HALF - n), "#".repeat(n)),
-            " ".repeat(HALF),
-        )
-    } else {
-        (
-            " ".repeat(HALF),
-            format!("{}{}", "#".repeat(n), " ".repeat(HALF - n)),
-        )
-    };
-    format!("[{left}|{right}]")
 }
 
 impl<W: Write> Reporter for Long<'_, W> {

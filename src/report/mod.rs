@@ -16,6 +16,7 @@
 //! could not be tagged has `path` and `error` (and `skipped: true` when it was
 //! skipped on purpose, such as a binary file) and no `label`.
 
+mod bars;
 mod csv;
 pub mod explain;
 mod html;
