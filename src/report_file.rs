@@ -27,6 +27,8 @@ use crate::score::PoleWeights;
 pub struct ReportPosting {
     /// The posting's `path`.
     pub path: String,
+    /// Its `path_bytes`: the raw bytes of a path that is not valid UTF-8.
+    pub path_bytes: Option<Vec<u8>>,
     /// Its `record` number, for a record of a JSON/JSONL/CSV file.
     pub record: Option<u64>,
     /// Its `id`, when it has one.
@@ -336,6 +338,8 @@ struct RawPosting {
     schema_version: Option<u64>,
     path: String,
     #[serde(default)]
+    path_bytes: Option<Vec<u8>>,
+    #[serde(default)]
     record: Option<u64>,
     #[serde(default)]
     id: Option<String>,
@@ -463,6 +467,7 @@ fn from_raw(raw: RawPosting, field: Option<String>) -> Result<ReportPosting, Str
     };
     Ok(ReportPosting {
         path: raw.path,
+        path_bytes: raw.path_bytes,
         record: raw.record,
         id: raw.id,
         expected: raw.expected,
@@ -551,6 +556,7 @@ impl ReportPosting {
         };
         ReportPosting {
             path: r.path.clone(),
+            path_bytes: r.path_bytes.clone(),
             record: r.record,
             id: r.id.clone(),
             expected: r.expected.clone(),

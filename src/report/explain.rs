@@ -74,9 +74,11 @@ pub fn write_text<W: Write>(
     warnings: &[String],
 ) -> io::Result<()> {
     let lex = cx.lexicon;
+    // A file name cannot break the block's lines or colour the terminal.
+    let path = super::escape_controls(source.path);
     let title = match source.record {
-        Some(n) => format!("{}#{n}", source.path),
-        None => source.path.to_string(),
+        Some(n) => format!("{path}#{n}"),
+        None => path.into_owned(),
     };
     let id = source
         .id
