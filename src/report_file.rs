@@ -600,6 +600,25 @@ mod tests {
         out
     }
 
+    /// See: issue 16. The raw bytes of a path that is not UTF-8 are read back.
+    #[test]
+    fn path_bytes_are_read_back() {
+        let line = FAILED.replace(
+            "\"path\":\"a/y.bin\"",
+            "\"path\":\"a/\\ufffd\",\"path_bytes\":[97,47,255]",
+        );
+        let got = read(&format!("{line}\n{FAILED}\n"), None);
+        let p = got[0].as_ref().unwrap();
+        assert_eq!(
+            (p.path.as_str(), p.path_bytes.as_deref()),
+            ("a/\u{fffd}", Some(&b"a/\xff"[..]))
+        );
+        assert_eq!(got[1].as_ref().unwrap().path_bytes, None);
+        // Not bytes: the line is not a posting.
+        let bad = FAILED.replace("\"skipped\"", "\"path_bytes\":[256],\"skipped\"");
+        assert!(read(&bad, None)[0].is_err());
+    }
+
     #[test]
     fn jsonl_postings_and_failures_read_with_unknown_fields_ignored() {
         let got = read(&format!("{TAGGED}\n\n{FAILED}\n"), None);
