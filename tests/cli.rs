@@ -5206,6 +5206,31 @@ fn issue16_file_names_that_are_not_utf8_stay_distinct_and_controls_are_escaped()
     assert!(table.contains("new\\nline.txt"), "{table}");
     assert!(table.contains("red\\u{1b}[31m.txt"), "{table}");
 
+    // `explain` too: the bytes in JSON, the escaped name in its text.
+    let xff = d.path().join(std::ffi::OsStr::from_bytes(names[1]));
+    let o = roletag()
+        .args(["explain", "--format", "json"])
+        .arg(&xff)
+        .output()
+        .unwrap();
+    assert_code(&o, 0);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let want: Vec<u64> = xff
+        .as_os_str()
+        .as_bytes()
+        .iter()
+        .map(|&b| b.into())
+        .collect();
+    assert_eq!(v["path_bytes"], serde_json::json!(want));
+    assert_eq!(
+        v["warnings"],
+        serde_json::json!(["file name is not valid UTF-8"])
+    );
+    let red = d.path().join(std::ffi::OsStr::from_bytes(names[3]));
+    let o = roletag().arg("explain").arg(&red).output().unwrap();
+    assert_code(&o, 0);
+    assert!(!stdout(&o).contains("\x1b[31m.txt"), "{}", stdout(&o));
+
     // A posting that changed is named by its bytes in `diff --format json` too.
     let xff = d.path().join(std::ffi::OsStr::from_bytes(names[1]));
     fs::write(&xff, CTO_POSTING).unwrap();

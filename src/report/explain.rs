@@ -33,6 +33,8 @@ pub struct Source<'a> {
     pub record: Option<u64>,
     /// The record's id.
     pub id: Option<&'a str>,
+    /// The raw bytes of a path that is not valid UTF-8 (`path_bytes` in JSON).
+    pub path_bytes: Option<&'a [u8]>,
 }
 
 impl Source<'_> {
@@ -44,6 +46,10 @@ impl Source<'_> {
         );
         r.record = self.record;
         r.id = self.id.map(str::to_string);
+        if let Some(bytes) = self.path_bytes {
+            r.path_bytes = Some(bytes.to_vec());
+            r.warnings.push(super::NON_UTF8_PATH.to_string());
+        }
         r
     }
 }
@@ -342,6 +348,7 @@ mod tests {
             path: "p.txt",
             record: None,
             id: None,
+            path_bytes: None,
         };
         let mut buf = Vec::new();
         if json {
