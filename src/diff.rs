@@ -60,7 +60,7 @@ impl FromStr for KeyBy {
 /// The join key of a posting.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Key {
-    path: Option<String>,
+    path: Option<Vec<u8>>,
     record: Option<u64>,
     id: Option<String>,
 }
@@ -74,7 +74,9 @@ impl Key {
                 id: Some(id.clone()),
             },
             _ => Key {
-                path: Some(path_key(&p.path)),
+                path: Some(path_key(
+                    p.path_bytes.as_deref().unwrap_or(p.path.as_bytes()),
+                )),
                 record: p.record,
                 id: p.id.clone(),
             },
@@ -85,16 +87,22 @@ impl Key {
 /// `path` without `.` components and repeated `/`, so that `./jobs//a.txt` (a scan of
 /// `./jobs/`) and `jobs/a.txt` (a scan of `jobs`) pair. `..` is kept: resolving it
 /// would need the file system, and a symbolic link could make it wrong.
-fn path_key(path: &str) -> String {
-    let mut key = String::with_capacity(path.len());
-    if path.starts_with('/') {
-        key.push('/');
+///
+/// Bytes, not text: a path that is not valid UTF-8 is keyed by its `path_bytes`,
+/// so `bad\xff.txt` and `bad\xfe.txt` (both `bad\u{fffd}.txt` as text) stay two postings.
+fn path_key(path: &[u8]) -> Vec<u8> {
+    let mut key = Vec::with_capacity(path.len());
+    if path.starts_with(b"/") {
+        key.push(b'/');
     }
-    for part in path.split('/').filter(|c| !c.is_empty() && *c != ".") {
-        if !key.is_empty() && !key.ends_with('/') {
-            key.push('/');
+    for part in path
+        .split(|&b| b == b'/')
+        .filter(|c| !c.is_empty() && *c != b".")
+    {
+        if !key.is_empty() && !key.ends_with(b"/") {
+            key.push(b'/');
         }
-        key.push_str(part);
+        key.extend_from_slice(part);
     }
     if key.is_empty() {
         path.clone_into(&mut key);
@@ -262,6 +270,9 @@ pub struct TermDelta {
 pub struct Change {
     /// Its path.
     pub path: String,
+    /// The raw bytes of a path that is not valid UTF-8, as in the reports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path_bytes: Option<Vec<u8>>,
     /// Its record number, for a record of a file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<u64>,
@@ -279,11 +290,12 @@ pub struct Change {
 }
 
 impl Change {
-    /// The path, and `#N` for a record of a file.
+    /// The path, and `#N` for a record of a file; control characters escaped.
     pub fn display_path(&self) -> String {
+        let path = crate::report::escape_controls(&self.path);
         match self.record {
-            Some(n) => format!("{}#{n}", self.path),
-            None => self.path.clone(),
+            Some(n) => format!("{path}#{n}"),
+            None => path.into_owned(),
         }
     }
 }
@@ -449,6 +461,7 @@ fn change(old: Option<&ReportPosting>, new: &ReportPosting, kind: ChangeKind) ->
     };
     Change {
         path: new.path.clone(),
+        path_bytes: new.path_bytes.clone(),
         record: new.record,
         id: new.id.clone(),
         change: kind.as_str(),

@@ -21,7 +21,7 @@ use crate::lexicon::{Lexicon, TermId};
 use crate::matcher::{Build, BuildError, Hit, MatchScratch, Matcher};
 use crate::normalize::{MappedText, NormText};
 use crate::records::{self, FieldOptions, Item, RecordFormat};
-use crate::report::{self, Outcome, Record, Reporter, Summary, Tagged};
+use crate::report::{self, Outcome, Record, Reporter, ShownPath, Summary, Tagged};
 use crate::scope::{self, ScopeOptions, ScopeScratch, Status};
 use crate::score;
 use crate::walk::{self, GlobError, WalkItem, WalkOptions};
@@ -226,13 +226,18 @@ impl Engine {
     }
 
     /// Reads and tags the file at `path`; problems become a failed or skipped record.
+    ///
+    /// A path that is not valid UTF-8 keeps its bytes in `path_bytes`, with a warning.
     pub fn tag_path(&self, path: &Path, scratch: &mut Scratch) -> Record {
         let mut bytes = std::mem::take(&mut scratch.bytes);
-        let shown = path.display().to_string();
-        let record = match input::read_path(path, &self.read, &mut bytes) {
-            Ok(posting) => self.tagged_record(shown, &posting.text, posting.warnings, scratch),
-            Err(e) => failed_record(shown, &e),
+        let shown = ShownPath::of(path);
+        let mut record = match input::read_path(path, &self.read, &mut bytes) {
+            Ok(posting) => {
+                self.tagged_record(shown.text.clone(), &posting.text, posting.warnings, scratch)
+            }
+            Err(e) => failed_record(shown.text.clone(), &e),
         };
+        record.set_path_bytes(&shown);
         scratch.bytes = bytes;
         record
     }
@@ -415,11 +420,11 @@ pub const STDIN_NAME: &str = "<stdin>";
 enum Job {
     File(PathBuf),
     Record {
-        path: Arc<str>,
+        path: Arc<ShownPath>,
         item: Item,
     },
     Error {
-        path: String,
+        path: ShownPath,
         message: String,
         missing_root: bool,
     },
@@ -430,7 +435,7 @@ enum Job {
     Symlink(PathBuf),
     /// Skipped on purpose, with why (a roletag report found in a folder).
     Skipped {
-        path: String,
+        path: ShownPath,
         reason: String,
     },
 }
@@ -534,7 +539,7 @@ fn produce(
     // Spark's `RDD.pipe`) is also started on empty input splits.
     if !stdin_roots.is_empty()
         && !expand_records(
-            STDIN_NAME,
+            &ShownPath::plain(STDIN_NAME),
             io::stdin().lock(),
             opts.record_format.unwrap_or(RecordFormat::JsonLines),
             Empty::IsFine,
@@ -554,7 +559,7 @@ fn produce(
                 // An explicit document format reads every file as one posting.
                 RecordFormat::from_path(&path).filter(|_| !opts.document_format_forced)
             });
-            let shown = || path.display().to_string();
+            let shown = || ShownPath::of(&path);
             match format {
                 Some(format) => match records::open(&path) {
                     Ok(f) => {
@@ -583,7 +588,7 @@ fn produce(
             message,
             missing_root,
         } => send(Job::Error {
-            path: path.display().to_string(),
+            path: ShownPath::of(&path),
             message,
             missing_root,
         }),
@@ -598,7 +603,7 @@ const REPORT_SNIFF: usize = 64 * 1024;
 /// The job of a roletag report found in a folder: skipped, so that `roletag
 /// scan` of a folder holding an earlier run's report does not tag the report
 /// (issue 16). Named on the command line, a report is read as asked.
-fn skipped_report(path: String, what: &str) -> Job {
+fn skipped_report(path: ShownPath, what: &str) -> Job {
     Job::Skipped {
         path,
         reason: format!("a roletag report ({what}), skipped; name it to read it anyway"),
@@ -647,14 +652,14 @@ enum Empty {
 
 /// Sends one job per record of `reader`; false when the consumer has stopped.
 fn expand_records(
-    shown: &str,
+    shown: &ShownPath,
     reader: impl io::Read,
     format: RecordFormat,
     empty: Empty,
     opts: &ScanOptions,
     send: &mut impl FnMut(Job) -> bool,
 ) -> bool {
-    let path: Arc<str> = Arc::from(shown);
+    let path = Arc::new(shown.clone());
     let mut open = true;
     let mut any = false;
     let read = records::read(reader, format, &opts.fields, opts.max_bytes, |item| {
@@ -667,12 +672,12 @@ fn expand_records(
     });
     match read {
         Err(e) => send(Job::Error {
-            path: shown.to_string(),
+            path: shown.clone(),
             message: format!("cannot read: {e}"),
             missing_root: false,
         }),
         Ok(()) if !any && open && empty == Empty::IsError => send(Job::Error {
-            path: shown.to_string(),
+            path: shown.clone(),
             message: "no records: the file is empty".to_string(),
             missing_root: false,
         }),
@@ -822,16 +827,26 @@ fn report_one(
 fn process_job(engine: &Engine, opts: &ScanOptions, job: &Job, scratch: &mut Scratch) -> Record {
     match job {
         Job::File(path) => engine.tag_path(path, scratch),
-        Job::Record { path, item } => engine.tag_item(path, item, &opts.fields, scratch),
+        Job::Record { path, item } => {
+            let mut r = engine.tag_item(&path.text, item, &opts.fields, scratch);
+            r.set_path_bytes(path);
+            r
+        }
         Job::Error { path, message, .. } => {
-            Record::new(path.clone(), Outcome::Failed(message.clone()), Vec::new())
+            Record::at(path, Outcome::Failed(message.clone()), Vec::new())
         }
         Job::Special { path, kind } => {
-            failed_record(path.display().to_string(), &ReadError::Special(kind))
+            let mut r = failed_record(path.display().to_string(), &ReadError::Special(kind));
+            r.set_path_bytes(&ShownPath::of(path));
+            r
         }
-        Job::Symlink(path) => failed_record(path.display().to_string(), &ReadError::Symlink),
+        Job::Symlink(path) => {
+            let mut r = failed_record(path.display().to_string(), &ReadError::Symlink);
+            r.set_path_bytes(&ShownPath::of(path));
+            r
+        }
         Job::Skipped { path, reason } => {
-            Record::new(path.clone(), Outcome::Skipped(reason.clone()), Vec::new())
+            Record::at(path, Outcome::Skipped(reason.clone()), Vec::new())
         }
     }
 }
@@ -1176,7 +1191,7 @@ mod tests {
     fn next_chunk_reports_what_is_tagged_before_waiting() {
         let (tx, rx) = mpsc::sync_channel::<Job>(4);
         let job = |n: usize| Job::Error {
-            path: format!("p{n}"),
+            path: ShownPath::plain(&format!("p{n}")),
             message: String::new(),
             missing_root: false,
         };

@@ -27,6 +27,8 @@ use crate::score::PoleWeights;
 pub struct ReportPosting {
     /// The posting's `path`.
     pub path: String,
+    /// Its `path_bytes`: the raw bytes of a path that is not valid UTF-8.
+    pub path_bytes: Option<Vec<u8>>,
     /// Its `record` number, for a record of a JSON/JSONL/CSV file.
     pub record: Option<u64>,
     /// Its `id`, when it has one.
@@ -336,6 +338,8 @@ struct RawPosting {
     schema_version: Option<u64>,
     path: String,
     #[serde(default)]
+    path_bytes: Option<Vec<u8>>,
+    #[serde(default)]
     record: Option<u64>,
     #[serde(default)]
     id: Option<String>,
@@ -463,6 +467,7 @@ fn from_raw(raw: RawPosting, field: Option<String>) -> Result<ReportPosting, Str
     };
     Ok(ReportPosting {
         path: raw.path,
+        path_bytes: raw.path_bytes,
         record: raw.record,
         id: raw.id,
         expected: raw.expected,
@@ -551,6 +556,7 @@ impl ReportPosting {
         };
         ReportPosting {
             path: r.path.clone(),
+            path_bytes: r.path_bytes.clone(),
             record: r.record,
             id: r.id.clone(),
             expected: r.expected.clone(),
@@ -592,6 +598,25 @@ mod tests {
         let mut out = Vec::new();
         read_report(text.as_bytes(), field, |r| out.push(r)).unwrap();
         out
+    }
+
+    /// See: issue 16. The raw bytes of a path that is not UTF-8 are read back.
+    #[test]
+    fn path_bytes_are_read_back() {
+        let line = FAILED.replace(
+            "\"path\":\"a/y.bin\"",
+            "\"path\":\"a/\\ufffd\",\"path_bytes\":[97,47,255]",
+        );
+        let got = read(&format!("{line}\n{FAILED}\n"), None);
+        let p = got[0].as_ref().unwrap();
+        assert_eq!(
+            (p.path.as_str(), p.path_bytes.as_deref()),
+            ("a/\u{fffd}", Some(&b"a/\xff"[..]))
+        );
+        assert_eq!(got[1].as_ref().unwrap().path_bytes, None);
+        // Not bytes: the line is not a posting.
+        let bad = FAILED.replace("\"skipped\"", "\"path_bytes\":[256],\"skipped\"");
+        assert!(read(&bad, None)[0].is_err());
     }
 
     #[test]

@@ -16,7 +16,7 @@ use roletag::lint::lint;
 use roletag::matcher::Build;
 use roletag::pipeline::{ScanError, ScanOptions, ScanOutcome, STDIN_NAME};
 use roletag::records::RecordFormat;
-use roletag::report::{self, Context, Format};
+use roletag::report::{self, escape_controls, Context, Format};
 use roletag::walk::{self, WalkItem};
 use roletag::{Engine, Lexicon, Record, Reporter, Scratch, Summary};
 
@@ -468,7 +468,9 @@ fn write_file_list(
                 if !job.paths.contains(&p)
                     && roletag::pipeline::found_report(&p, &job.scan).is_some() => {}
             WalkItem::File(p) => {
-                if let Err(e) = writeln!(out, "{}", p.display()) {
+                // One a line even for a name holding a newline (issue 16).
+                let shown = p.display().to_string();
+                if let Err(e) = writeln!(out, "{}", escape_controls(&shown)) {
                     write_err = Some(e);
                     return false;
                 }
@@ -479,7 +481,8 @@ fn write_file_list(
                 message,
                 missing_root,
             } => {
-                eprintln!("roletag: {}: {message}", path.display());
+                let shown = path.display().to_string();
+                eprintln!("roletag: {}: {message}", escape_controls(&shown));
                 code = code.max(if missing_root { FATAL } else { SOME_FAILED });
             }
         }

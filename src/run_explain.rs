@@ -24,6 +24,8 @@ struct Explainer<'a, W> {
     out: W,
     failed: bool,
     shown: u64,
+    /// The raw bytes of the file being explained, when its name is not UTF-8.
+    path_bytes: Option<std::sync::Arc<[u8]>>,
 }
 
 pub(crate) fn explain(config: &Config, job: &ExplainJob) -> anyhow::Result<u8> {
@@ -34,6 +36,7 @@ pub(crate) fn explain(config: &Config, job: &ExplainJob) -> anyhow::Result<u8> {
         out: io::stdout().lock(),
         failed: false,
         shown: 0,
+        path_bytes: None,
     };
     let stdin_only = [std::path::PathBuf::from("-")];
     let files = if job.files.is_empty() {
@@ -43,6 +46,8 @@ pub(crate) fn explain(config: &Config, job: &ExplainJob) -> anyhow::Result<u8> {
     };
     let mut missing = false;
     for path in files {
+        // Set for every path, `-` included, so no name keeps an earlier file's bytes.
+        x.path_bytes = roletag::report::ShownPath::of(path).bytes;
         if path.as_os_str() == "-" {
             if let Some(format) = job.scan.record_format {
                 x.records(STDIN_NAME, io::stdin().lock(), format)?;
@@ -155,7 +160,12 @@ impl<W: Write> Explainer<'_, W> {
     ) -> anyhow::Result<()> {
         let x: Explanation = self.engine.explain_text(text);
         let cx = context(self.config, 8);
-        let src = Source { path, record, id };
+        let src = Source {
+            path,
+            record,
+            id,
+            path_bytes: self.path_bytes.as_deref(),
+        };
         match self.job.format {
             ExplainFormat::Json => explain::write_json(&mut self.out, &cx, src, &x, warnings)?,
             ExplainFormat::Text => {

@@ -37,7 +37,8 @@ fn read_one(
     field: Option<&str>,
     mut sink: impl FnMut(Option<ReportPosting>),
 ) -> anyhow::Result<u64> {
-    let shown = path.display().to_string();
+    // Only for messages: a report's name cannot break stderr's lines either.
+    let shown = roletag::report::escape_controls(&path.display().to_string()).into_owned();
     let reader: Box<dyn BufRead> = if path.as_os_str() == "-" {
         Box::new(io::stdin().lock())
     } else {

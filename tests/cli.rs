@@ -111,6 +111,8 @@ struct Tagged {
     schema_version: u32,
     path: String,
     #[serde(default)]
+    path_bytes: Option<Vec<u8>>,
+    #[serde(default)]
     record: Option<u64>,
     #[serde(default)]
     id: Option<String>,
@@ -168,6 +170,8 @@ struct Failed {
     schema_version: u32,
     path: String,
     #[serde(default)]
+    path_bytes: Option<Vec<u8>>,
+    #[serde(default)]
     record: Option<u64>,
     #[serde(default)]
     id: Option<String>,
@@ -199,6 +203,13 @@ impl Line {
         match self {
             Line::Tagged(t) => &t.path,
             Line::Failed(f) => &f.path,
+        }
+    }
+
+    fn path_bytes(&self) -> Option<&[u8]> {
+        match self {
+            Line::Tagged(t) => t.path_bytes.as_deref(),
+            Line::Failed(f) => f.path_bytes.as_deref(),
         }
     }
 
@@ -1196,7 +1207,8 @@ fn scan_csv_has_flat_axis_columns() {
             "evidence",
             "error",
             "record",
-            "id"
+            "id",
+            "path_bytes"
         ]
     );
     let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
@@ -2358,6 +2370,16 @@ fn json_schema_matches_real_output() {
         "corpora/sample/01-lumenfold-vp-engineering.txt",
     ]);
     all.extend(lines(&tagged));
+    // A file name that is not UTF-8 gets `path_bytes` (Unix only).
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let n = Dir::new();
+        let name = std::ffi::OsStr::from_bytes(b"bad\xff.txt");
+        fs::write(n.path().join(name), CIO_POSTING).unwrap();
+        all.extend(lines(&run(&["scan", "--format", "jsonl", &n.s()])));
+        assert!(all.iter().any(|v| v.get("path_bytes").is_some()));
+    }
     let has = |key: &str| all.iter().filter(|v| v.get(key).is_some()).count();
     for key in [
         "label", "error", "skipped", "record", "id", "expected", "warnings", "fields",
@@ -3018,6 +3040,8 @@ struct DiffSide {
 #[serde(deny_unknown_fields)]
 struct DiffChange {
     path: String,
+    #[serde(default)]
+    path_bytes: Option<Vec<u8>>,
     #[serde(default)]
     record: Option<u64>,
     #[serde(default)]
@@ -5070,8 +5094,8 @@ fn issue16_keep_field_carries_record_fields_into_the_report() {
     assert!(rows
         .next()
         .unwrap()
-        .ends_with(",record,id,fields.company,fields./loc/city"));
-    assert!(rows.next().unwrap().ends_with(",0,a,Acme,Oslo"), "{csv}");
+        .ends_with(",record,id,fields.company,fields./loc/city,path_bytes"));
+    assert!(rows.next().unwrap().ends_with(",0,a,Acme,Oslo,"), "{csv}");
     // Without --keep-field, no `fields` at all.
     let o = run(&["--lexicon", MINI, "scan", "-q", "--format", "jsonl", p]);
     assert!(!stdout(&o).contains("\"fields\""));
@@ -5184,4 +5208,111 @@ fn issue16_html_report_of_records_shows_id_and_title() {
         dom.contains(r#"<td colspan="7">"#),
         "the detail spans every column"
     );
+}
+
+/// See: issue 16 ("Non-UTF-8 file names"). `bad\xff.txt` and `bad\xfe.txt` were both
+/// `bad\u{fffd}.txt`, so `diff` of the report with itself found two postings with one
+/// key; and a name holding a newline or an escape broke the table's lines.
+#[cfg(unix)]
+#[test]
+fn issue16_file_names_that_are_not_utf8_stay_distinct_and_controls_are_escaped() {
+    use std::os::unix::ffi::OsStrExt;
+    let d = Dir::new();
+    let names: [&[u8]; 4] = [
+        b"bad\xfe.txt",
+        b"bad\xff.txt",
+        b"new\nline.txt",
+        b"red\x1b[31m.txt",
+    ];
+    for name in names {
+        let path = d.path().join(std::ffi::OsStr::from_bytes(name));
+        fs::write(path, CIO_POSTING).unwrap();
+    }
+    let o = run(&["scan", "-q", "--format", "jsonl", &d.s()]);
+    assert_code(&o, 0);
+    let lines: Vec<Line> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4, "{}", stdout(&o));
+    let dir = d.path().as_os_str().as_bytes();
+    for (line, name) in lines.iter().zip(names) {
+        let Line::Tagged(t) = line else {
+            panic!("not tagged: {line:?}")
+        };
+        let full = [dir, b"/", name].concat();
+        let lossy = String::from_utf8_lossy(&full);
+        assert_eq!(t.path, lossy);
+        if std::str::from_utf8(name).is_ok() {
+            assert_eq!((line.path_bytes(), &t.warnings), (None, &Vec::new()));
+        } else {
+            assert_eq!(t.path_bytes.as_deref(), Some(&full[..]));
+            assert_eq!(t.warnings, ["file name is not valid UTF-8"]);
+        }
+    }
+    // The two lossy paths are one text, yet two postings with their own bytes.
+    assert_eq!(lines[0].path(), lines[1].path());
+
+    let r = Dir::new();
+    let report = r.write("report.jsonl", &o.stdout);
+    let report = report.to_str().unwrap();
+    let o = run(&["diff", report, report]);
+    assert_code(&o, 0);
+    let o = run(&["diff", "--format", "json", report, report]);
+    assert_code(&o, 0);
+
+    let o = run(&["scan", "-q", "--format", "table", &d.s()]);
+    assert_code(&o, 0);
+    let table = stdout(&o);
+    assert_eq!(
+        table.lines().count(),
+        5,
+        "a header and one line per posting:\n{table}"
+    );
+    assert!(!table.contains('\x1b'), "{table}");
+    assert!(table.contains("new\\nline.txt"), "{table}");
+    assert!(table.contains("red\\u{1b}[31m.txt"), "{table}");
+
+    // `explain` too: the bytes in JSON, the escaped name in its text.
+    let xff = d.path().join(std::ffi::OsStr::from_bytes(names[1]));
+    let o = roletag()
+        .args(["explain", "--format", "json"])
+        .arg(&xff)
+        .output()
+        .unwrap();
+    assert_code(&o, 0);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let want: Vec<u64> = xff
+        .as_os_str()
+        .as_bytes()
+        .iter()
+        .map(|&b| b.into())
+        .collect();
+    assert_eq!(v["path_bytes"], serde_json::json!(want));
+    assert_eq!(
+        v["warnings"],
+        serde_json::json!(["file name is not valid UTF-8"])
+    );
+    let red = d.path().join(std::ffi::OsStr::from_bytes(names[3]));
+    let o = roletag().arg("explain").arg(&red).output().unwrap();
+    assert_code(&o, 0);
+    assert!(!stdout(&o).contains("\x1b[31m.txt"), "{}", stdout(&o));
+
+    // A posting that changed is named by its bytes in `diff --format json` too.
+    let xff = d.path().join(std::ffi::OsStr::from_bytes(names[1]));
+    fs::write(&xff, CTO_POSTING).unwrap();
+    fs::remove_file(d.path().join(std::ffi::OsStr::from_bytes(names[0]))).unwrap();
+    let o = run(&["scan", "-q", "--format", "jsonl", &d.s()]);
+    let newer = r.write("newer.jsonl", &o.stdout);
+    let o = run(&["diff", "--format", "json", report, newer.to_str().unwrap()]);
+    assert_code(&o, 1);
+    let got: DiffJson = serde_json::from_slice(&o.stdout).unwrap();
+    let bytes: Vec<_> = got
+        .changes
+        .iter()
+        .map(|c| c.path_bytes.as_deref())
+        .collect();
+    let xff = xff.as_os_str().as_bytes();
+    let xfe = [dir, b"/", names[0]].concat();
+    assert_eq!(bytes, [Some(xff), Some(&xfe[..])], "{:?}", got.changes);
 }

@@ -19,6 +19,7 @@ fn ev(term: &str, pole: Pole, count: u32, contribution: f64) -> EvidenceTerm {
 fn tagged(path: &str, label: Label, score: f64, evidence: Vec<EvidenceTerm>) -> ReportPosting {
     ReportPosting {
         path: path.to_string(),
+        path_bytes: None,
         record: None,
         id: None,
         expected: None,
@@ -205,7 +206,7 @@ fn path_keys_ignore_dot_components_and_repeated_slashes() {
         ("jobs//a.txt", "jobs/./a.txt"),
         ("/data/./jobs/a.txt", "/data/jobs/a.txt"),
     ] {
-        assert_eq!(path_key(a), path_key(b), "{a} vs {b}");
+        assert_eq!(path_key(a.as_bytes()), path_key(b.as_bytes()), "{a} vs {b}");
         let d = diff(
             KeyBy::Path,
             vec![tagged(a, Label::CioLike, -1.0, Vec::new())],
@@ -220,11 +221,31 @@ fn path_keys_ignore_dot_components_and_repeated_slashes() {
         ("jobs/../a.txt", "a.txt"),
         ("jobs/a.txt", "jobs/b.txt"),
     ] {
-        assert_ne!(path_key(a), path_key(b), "{a} vs {b}");
+        assert_ne!(path_key(a.as_bytes()), path_key(b.as_bytes()), "{a} vs {b}");
     }
-    assert_eq!(path_key("<stdin>"), "<stdin>");
-    assert_eq!(path_key("."), ".");
-    assert_eq!(path_key("/"), "/");
+    assert_eq!(path_key(b"<stdin>"), b"<stdin>");
+    assert_eq!(path_key(b"."), b".");
+    assert_eq!(path_key(b"/"), b"/");
+}
+
+/// See: issue 16. Two names that are one text once made lossy stay two postings.
+#[test]
+fn paths_that_are_not_utf8_are_keyed_by_their_bytes() {
+    let at = |bytes: &[u8]| ReportPosting {
+        path_bytes: Some(bytes.to_vec()),
+        ..tagged("bad\u{fffd}.txt", Label::CioLike, -1.0, Vec::new())
+    };
+    let both = || vec![at(b"bad\xff.txt"), at(b"bad\xfe.txt")];
+    let d = diff(KeyBy::Path, both(), both());
+    assert_eq!((d.paired(), d.old.duplicates, d.new.duplicates), (2, 0, 0));
+    assert!(!d.has_changes());
+    // Not the key of a UTF-8 path that reads the same.
+    let d = diff(
+        KeyBy::Path,
+        both(),
+        vec![tagged("bad\u{fffd}.txt", Label::CioLike, -1.0, Vec::new())],
+    );
+    assert_eq!(d.paired(), 0);
 }
 
 #[test]

@@ -3,7 +3,9 @@
 //! Columns: `path, label, score, confidence, cio, cto, words, coverage`, then
 //! `<axis>_cio, <axis>_cto` for every axis in lexicon order, then `evidence`
 //! (`term:count` pairs joined by `; `, strongest first), `error`, and for
-//! records of JSON/JSONL/CSV files `record` (0-based position) and `id`.
+//! records of JSON/JSONL/CSV files `record` (0-based position) and `id`, the
+//! `fields.NAME` of `--keep-field`, and last `path_bytes`: for a path that is not
+//! valid UTF-8 its raw bytes in hex (`bytes.fromhex` in Python), else empty.
 
 use std::io::{self, Write};
 
@@ -19,6 +21,11 @@ pub(crate) fn io_error(e: ::csv::Error) -> io::Error {
         ::csv::ErrorKind::Io(e) => e,
         other => io::Error::other(format!("{other:?}")),
     }
+}
+
+/// Bytes as lowercase hex, two digits each.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `--format csv`.
@@ -57,6 +64,8 @@ impl<'a, W: Write> Csv<'a, W> {
         header.push("id".into());
         // Prefixed, so that a kept field never collides with a column above.
         header.extend(cx.keep_fields.iter().map(|f| format!("fields.{f}")));
+        // Last, so that no earlier column moves (added after `fields.*`, issue 16).
+        header.push("path_bytes".into());
         out.write_record(&header).map_err(io_error)?;
         Ok(Csv { out, cx })
     }
@@ -103,6 +112,7 @@ impl<W: Write> Reporter for Csv<'_, W> {
         for i in 0..self.cx.keep_fields.len() {
             row.push(r.fields.get(i).cloned().flatten().unwrap_or_default());
         }
+        row.push(r.path_bytes.as_deref().map(hex).unwrap_or_default());
         self.out.write_record(&row).map_err(io_error)?;
         Ok(())
     }

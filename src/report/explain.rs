@@ -30,6 +30,8 @@ pub struct Source<'a> {
     pub record: Option<u64>,
     /// The record's id.
     pub id: Option<&'a str>,
+    /// The raw bytes of a path that is not valid UTF-8 (`path_bytes` in JSON).
+    pub path_bytes: Option<&'a [u8]>,
 }
 
 impl Source<'_> {
@@ -41,6 +43,10 @@ impl Source<'_> {
         );
         r.record = self.record;
         r.id = self.id.map(str::to_string);
+        if let Some(bytes) = self.path_bytes {
+            r.path_bytes = Some(bytes.to_vec());
+            r.warnings.push(super::NON_UTF8_PATH.to_string());
+        }
         r
     }
 }
@@ -71,9 +77,11 @@ pub fn write_text<W: Write>(
     warnings: &[String],
 ) -> io::Result<()> {
     let lex = cx.lexicon;
+    // A file name cannot break the block's lines or colour the terminal.
+    let path = super::escape_controls(source.path);
     let title = match source.record {
-        Some(n) => format!("{}#{n}", source.path),
-        None => source.path.to_string(),
+        Some(n) => format!("{path}#{n}"),
+        None => path.into_owned(),
     };
     let id = source
         .id
@@ -284,6 +292,7 @@ mod tests {
             path: "p.txt",
             record: None,
             id: None,
+            path_bytes: None,
         };
         let mut buf = Vec::new();
         if json {

@@ -24,6 +24,8 @@ pub(crate) struct JsonTagged<'a> {
     schema_version: u32,
     path: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    path_bytes: Option<&'a [u8]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     record: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     id: Option<&'a str>,
@@ -61,6 +63,8 @@ struct Ignored<'a> {
 struct JsonFailed<'a> {
     schema_version: u32,
     path: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    path_bytes: Option<&'a [u8]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     record: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -142,6 +146,7 @@ pub(crate) fn write_record<W: Write>(out: &mut W, cx: &Context<'_>, r: &Record) 
             let f = JsonFailed {
                 schema_version: SCHEMA_VERSION,
                 path: &r.path,
+                path_bytes: r.path_bytes.as_deref(),
                 record: r.record,
                 id: r.id.as_deref(),
                 expected: r.expected.as_deref(),
@@ -176,6 +181,7 @@ pub(crate) fn tagged<'a>(cx: &'a Context<'a>, r: &'a Record, t: &'a Tagged) -> J
     JsonTagged {
         schema_version: SCHEMA_VERSION,
         path: &r.path,
+        path_bytes: r.path_bytes.as_deref(),
         record: r.record,
         id: r.id.as_deref(),
         expected: r.expected.as_deref(),

@@ -83,6 +83,16 @@ impl RecordWriter {
         push_u64(b, u64::from(SCHEMA_VERSION));
         b.extend_from_slice(b",\"path\":");
         push_str(b, &r.path);
+        if let Some(bytes) = &r.path_bytes {
+            b.extend_from_slice(b",\"path_bytes\":[");
+            for (i, &byte) in bytes.iter().enumerate() {
+                if i > 0 {
+                    b.push(b',');
+                }
+                push_u64(b, u64::from(byte));
+            }
+            b.push(b']');
+        }
         if let Some(n) = r.record {
             b.extend_from_slice(b",\"record\":");
             push_u64(b, n);
@@ -348,6 +358,8 @@ mod tests {
                 let mut r = Record::new("dir/é \"q\"\t.jsonl".into(), outcome.clone(), Vec::new());
                 if extras & 1 != 0 {
                     r.record = Some(u64::MAX);
+                    // A file name that is not UTF-8 (the bytes of `bad\xff.txt`).
+                    r.path_bytes = Some(b"bad\xff.txt".to_vec());
                 }
                 if extras & 2 != 0 {
                     r.id = Some("id\u{0}\\/\u{2028}".into());

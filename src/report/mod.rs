@@ -7,7 +7,8 @@
 //! `table` (one greppable line per posting), `long` (a block per posting for
 //! people) and `html` (one self-contained page with charts and a table). Numbers are rounded here, at the boundary, and nowhere else.
 //!
-//! The JSON object of a posting has, in order: `schema_version` ([`SCHEMA_VERSION`]), `path` (then `record` and `id`
+//! The JSON object of a posting has, in order: `schema_version` ([`SCHEMA_VERSION`]), `path`
+//! (then `path_bytes`, the raw bytes of a path that is not valid UTF-8; then `record` and `id`
 //! for a record of a JSON/JSONL/CSV file, `expected` when a label field was
 //! read, and `fields` with `--keep-field`), `label`, `score`, `confidence`, `cio`, `cto`, `core_evidence`, `axes`
 //! (`{axis: {cio, cto}}`), `evidence` (`[{term, axis, pole, count, weight,
@@ -49,8 +50,12 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// One posting's outcome, as reported.
 #[derive(Clone, Debug)]
 pub struct Record {
-    /// Where the posting came from (`<stdin>` for standard input).
+    /// Where the posting came from (`<stdin>` for standard input); lossy when
+    /// the file name is not valid UTF-8 (see [`Record::path_bytes`]).
     pub path: String,
+    /// The path's raw bytes, only when it is not valid UTF-8 (Unix): `path`
+    /// alone would give `bad\xff.txt` and `bad\xfe.txt` the same name.
+    pub path_bytes: Option<Vec<u8>>,
     /// For a record of a JSON/JSONL/CSV file: its 0-based position in the file.
     pub record: Option<u64>,
     /// For a record of a JSON/JSONL/CSV file: its id field, when it has one.
@@ -96,6 +101,7 @@ impl Record {
     pub fn new(path: String, outcome: Outcome, warnings: Vec<String>) -> Record {
         Record {
             path,
+            path_bytes: None,
             record: None,
             id: None,
             expected: None,
@@ -107,11 +113,28 @@ impl Record {
         }
     }
 
-    /// How people see where it came from: the path, and `#N` for a record of a file.
+    /// A record for the file at `path`, its name kept lossless (see [`ShownPath`]).
+    pub fn at(path: &ShownPath, outcome: Outcome, warnings: Vec<String>) -> Record {
+        let mut r = Record::new(path.text.clone(), outcome, warnings);
+        r.set_path_bytes(path);
+        r
+    }
+
+    /// Keeps `path`'s raw bytes when it is not valid UTF-8, with a warning.
+    pub fn set_path_bytes(&mut self, path: &ShownPath) {
+        if let Some(bytes) = &path.bytes {
+            self.path_bytes = Some(bytes.to_vec());
+            self.warnings.push(NON_UTF8_PATH.to_string());
+        }
+    }
+
+    /// How people see where it came from: the path, and `#N` for a record of a
+    /// file; control characters escaped (see [`escape_controls`]).
     pub fn display_path(&self) -> String {
+        let path = escape_controls(&self.path);
         match self.record {
-            Some(n) => format!("{}#{n}", self.path),
-            None => self.path.clone(),
+            Some(n) => format!("{path}#{n}"),
+            None => path.into_owned(),
         }
     }
 
@@ -122,6 +145,69 @@ impl Record {
             _ => None,
         }
     }
+}
+
+/// The warning of a posting whose path is not valid UTF-8.
+pub const NON_UTF8_PATH: &str = "file name is not valid UTF-8";
+
+/// A path as reports give it: text, and its raw bytes when that text is lossy.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ShownPath {
+    /// The path as text (`\u{fffd}` for bytes that are not UTF-8).
+    pub text: String,
+    /// The raw bytes, only when the path is not valid UTF-8 (Unix only: elsewhere
+    /// an OS path has no bytes of its own to give).
+    pub bytes: Option<std::sync::Arc<[u8]>>,
+}
+
+impl ShownPath {
+    /// The path of a file.
+    pub fn of(path: &std::path::Path) -> ShownPath {
+        ShownPath {
+            text: path.display().to_string(),
+            bytes: raw_bytes(path),
+        }
+    }
+
+    /// A name that is text already (`<stdin>`).
+    pub fn plain(text: &str) -> ShownPath {
+        ShownPath {
+            text: text.to_string(),
+            bytes: None,
+        }
+    }
+}
+
+#[cfg(unix)]
+fn raw_bytes(path: &std::path::Path) -> Option<std::sync::Arc<[u8]>> {
+    use std::os::unix::ffi::OsStrExt;
+    match path.to_str() {
+        Some(_) => None,
+        None => Some(path.as_os_str().as_bytes().into()),
+    }
+}
+
+#[cfg(not(unix))]
+fn raw_bytes(_: &std::path::Path) -> Option<std::sync::Arc<[u8]>> {
+    None
+}
+
+/// `text` with control characters escaped as Rust writes them (`\n`, `\u{1b}`),
+/// so that a file name cannot break a line or colour a terminal. Backslashes
+/// are left alone: they are ordinary in names, and paths on Windows.
+pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// Counts over a run.

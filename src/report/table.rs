@@ -1,12 +1,13 @@
 //! `table`: one aligned, greppable line per posting, for people and `grep`.
 //!
 //! Columns: label, score (3 decimals, signed), confidence (2 decimals), path,
-//! then the strongest evidence terms in brackets. Failed and skipped inputs
+//! (control characters escaped, so a name cannot break a line or colour the
+//! terminal), then the strongest evidence terms in brackets. Failed and skipped inputs
 //! show `error` or `skipped` with the message. Colour only when asked.
 
 use std::io::{self, Write};
 
-use super::{evidence, Context, Outcome, Record, Reporter, Summary};
+use super::{escape_controls, evidence, Context, Outcome, Record, Reporter, Summary};
 use crate::label::Label;
 
 /// `--format table`.
@@ -81,10 +82,11 @@ impl<W: Write> Reporter for Table<'_, W> {
                 let shown = paint(&self.cx, "\x1b[31m", &format!("{word:<12}"));
                 writeln!(
                     self.out,
-                    "{shown}  {:>6}  {:>4}  {}  ({msg})",
+                    "{shown}  {:>6}  {:>4}  {}  ({})",
                     "-",
                     "-",
-                    r.display_path()
+                    r.display_path(),
+                    escape_controls(msg)
                 )
             }
         }

@@ -13,6 +13,7 @@ fn posting(
 ) -> ReportPosting {
     ReportPosting {
         path: path.to_string(),
+        path_bytes: None,
         record: None,
         id: None,
         expected: None,
