@@ -408,14 +408,18 @@ fn softplus(z: f64) -> f64 {
     z.max(0.0) + (-z.abs()).exp().ln_1p()
 }
 
-/// Weights as the lexicon file will hold them: per term (before the axis
-/// weight) rounded to three decimals.
+/// A scorer's weight as the lexicon file holds it: before the axis weight,
+/// rounded to three decimals.
+fn written_weight(w: f64, axis: f64) -> f64 {
+    ((w / axis) * DECIMALS).round() / DECIMALS
+}
+
+/// Weights as the lexicon file will hold them, back as the scorer uses them.
 fn rounded(lexicon: &Lexicon, weights: &[f64]) -> Vec<f64> {
     (lexicon.terms.iter().zip(weights))
         .map(|(t, w)| {
             let axis = lexicon.axes[t.axis].weight;
-            let per_term = ((w / axis) * DECIMALS).round() / DECIMALS;
-            per_term.max(MIN_WEIGHT) * axis
+            written_weight(*w, axis).max(MIN_WEIGHT) * axis
         })
         .collect()
 }
@@ -522,8 +526,7 @@ pub fn write_lexicon(text: &str, lexicon: &Lexicon, settings: &Settings) -> Resu
         let table = item
             .as_inline_table_mut()
             .ok_or("a term is not an inline table")?;
-        let axis = lexicon.axes[term.axis].weight;
-        let per_term = ((w / axis) * DECIMALS).round() / DECIMALS;
+        let per_term = written_weight(*w, lexicon.axes[term.axis].weight);
         let prior = term.prior.unwrap_or(term.weight);
         table.insert("weight", per_term.into());
         if !table.contains_key("prior") {
@@ -558,21 +561,7 @@ mod tests {
 
     /// A one-axis lexicon with terms `t0, t1, ...`: (pole, weight, context).
     fn lexicon(terms: &[(&str, f64, bool)]) -> Lexicon {
-        let entries: Vec<String> = (terms.iter().enumerate())
-            .map(|(i, (pole, w, ctx))| {
-                format!(
-                    "{{ axis = \"a\", pole = \"{pole}\", term = \"t{i}\", weight = {w:?}, context = {ctx} }},"
-                )
-            })
-            .collect();
-        Lexicon::from_toml(
-            &format!(
-                "axes = [{{ name = \"a\", cio = \"x\", cto = \"y\" }}]\nterms = [\n{}\n]\n",
-                entries.join("\n")
-            ),
-            "t",
-        )
-        .unwrap()
+        Lexicon::from_toml(&lexicon_text(terms), "t").unwrap()
     }
 
     fn f(expected: Label, terms: &[TermId], group: usize) -> Features {

@@ -127,15 +127,15 @@ impl Example {
     }
 }
 
-/// One evaluation per group, sorted by group name.
-pub fn by_group(examples: &[Example]) -> Vec<(String, Evaluation)> {
+/// One evaluation per group, sorted by group name, from `(group, expected,
+/// predicted)` triples (`None`: not tagged).
+pub fn by_group<'a>(
+    labels: impl IntoIterator<Item = (&'a str, Label, Option<Label>)>,
+) -> Vec<(String, Evaluation)> {
     let mut groups: std::collections::BTreeMap<&str, Vec<(Label, Option<Label>)>> =
         std::collections::BTreeMap::new();
-    for e in examples {
-        groups
-            .entry(&e.group)
-            .or_default()
-            .push((e.expected, e.predicted()));
+    for (group, expected, predicted) in labels {
+        groups.entry(group).or_default().push((expected, predicted));
     }
     groups
         .into_iter()

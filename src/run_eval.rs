@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 
 use roletag::calibrate::{self, Calibration, Features, FitOptions, Folds, Settings};
 use roletag::eval::{self, Collected, Evaluation, Example, Grouping};
-use roletag::label::Label;
 use roletag::report::{Outcome, VERSION};
 use roletag::ScanOptions;
 
@@ -117,10 +116,10 @@ pub(crate) fn calibrate(config: &Config, run: &CalibrateRun<'_>) -> anyhow::Resu
         }
         write_atomically(path, &text)?;
     }
-    let held_out: Vec<Example> = (collected.examples.iter().zip(&c.held_out))
-        .map(|(e, label)| held_out_example(e, *label))
-        .collect();
-    let groups = eval::by_group(&held_out);
+    let groups = eval::by_group(
+        (collected.examples.iter().zip(&c.held_out))
+            .map(|(e, label)| (e.group.as_str(), e.expected, *label)),
+    );
     let mut out = io::stdout().lock();
     match run.format {
         EvalFormat::Json => {
@@ -160,24 +159,6 @@ pub(crate) fn calibrate(config: &Config, run: &CalibrateRun<'_>) -> anyhow::Resu
         EvalFormat::Table => write_calibration(&mut out, config, &c, run, &groups)?,
     }
     Ok(OK)
-}
-
-/// `e` as labelled by the fold that held it out (`None`: it could not be tagged).
-fn held_out_example(e: &Example, label: Option<Label>) -> Example {
-    let mut record = e.record.clone();
-    record.outcome = match (label, &e.record.outcome) {
-        (Some(l), Outcome::Tagged(t)) => {
-            let mut t = t.clone();
-            t.tagging.label = l;
-            Outcome::Tagged(t)
-        }
-        (_, other) => other.clone(),
-    };
-    Example {
-        expected: e.expected,
-        record,
-        group: e.group.clone(),
-    }
 }
 
 fn write_calibration(
@@ -313,7 +294,9 @@ pub(crate) fn eval(
         Err(code) => return Ok(code),
     };
     let evaluation = Evaluation::new(&collected.examples);
-    let groups = eval::by_group(&collected.examples);
+    let groups = eval::by_group(
+        (collected.examples.iter()).map(|e| (e.group.as_str(), e.expected, e.predicted())),
+    );
     let mut out = io::stdout().lock();
     match format {
         EvalFormat::Table => {

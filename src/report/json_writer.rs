@@ -85,12 +85,7 @@ impl RecordWriter {
         push_str(b, &r.path);
         if let Some(bytes) = &r.path_bytes {
             b.extend_from_slice(b",\"path_bytes\":[");
-            for (i, &byte) in bytes.iter().enumerate() {
-                if i > 0 {
-                    b.push(b',');
-                }
-                push_u64(b, u64::from(byte));
-            }
+            push_joined(b, bytes, |b, &byte| push_u64(b, u64::from(byte)));
             b.push(b']');
         }
         if let Some(n) = r.record {
@@ -107,17 +102,14 @@ impl RecordWriter {
         }
         if !cx.keep_fields.is_empty() {
             b.extend_from_slice(b",\"fields\":{");
-            for (i, name) in cx.keep_fields.iter().enumerate() {
-                if i > 0 {
-                    b.push(b',');
-                }
+            push_joined(b, cx.keep_fields.iter().enumerate(), |b, (i, name)| {
                 push_str(b, name);
                 b.push(b':');
                 match r.fields.get(i).and_then(Option::as_deref) {
                     Some(v) => push_str(b, v),
                     None => b.extend_from_slice(b"null"),
                 }
-            }
+            });
             b.push(b'}');
         }
         match &r.outcome {
@@ -132,12 +124,7 @@ impl RecordWriter {
         }
         if !r.warnings.is_empty() {
             b.extend_from_slice(b",\"warnings\":[");
-            for (i, w) in r.warnings.iter().enumerate() {
-                if i > 0 {
-                    b.push(b',');
-                }
-                push_str(b, w);
-            }
+            push_joined(b, &r.warnings, |b, w| push_str(b, w));
             b.push(b']');
         }
         b.push(b'}');
@@ -200,6 +187,20 @@ impl RecordWriter {
 }
 
 /// A JSON string, escaped by serde.
+/// Writes each item with `each`, commas between.
+fn push_joined<T>(
+    b: &mut Vec<u8>,
+    items: impl IntoIterator<Item = T>,
+    mut each: impl FnMut(&mut Vec<u8>, T),
+) {
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            b.push(b',');
+        }
+        each(b, item);
+    }
+}
+
 fn push_str(b: &mut Vec<u8>, s: &str) {
     // Writing to a Vec cannot fail, and a &str always serialises.
     serde_json::to_writer(&mut *b, s).expect("a string serialises to a Vec");
