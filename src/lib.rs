@@ -45,9 +45,11 @@ pub use input::{DocFormat, ReadOptions};
 pub use label::{Label, Tagging, Thresholds};
 pub use lexicon::{Lexicon, LexiconError, Pole, TermId};
 pub use matcher::{Hit, Matcher};
-pub use normalize::NormText;
+pub use normalize::{is_blank, NormText};
 pub use pipeline::{scan, Engine, EngineOptions, Explanation, ScanOptions, Scratch, Span};
-pub use report::{Record, Reporter, Summary};
+pub use records::{FieldOptions, Item, Position, Posting};
+pub use report::{Context, JsonLines, Outcome, Record, Reporter, Summary, Tagged};
+pub use scope::ScopeOptions;
 pub use score::Scores;
 
 #[cfg(test)]

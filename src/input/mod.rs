@@ -17,7 +17,9 @@ use std::path::Path;
 mod decode;
 mod entities;
 pub use entities::decode_entities;
+#[cfg(feature = "docx")]
 mod docx;
+#[cfg(feature = "html")]
 mod html;
 mod pdf;
 #[cfg(test)]
@@ -347,7 +349,13 @@ fn extract_at_most(
 ) -> Result<PostingText<'_>, ReadError> {
     let posting = match format {
         DocFormat::Text => decode::decode(bytes, None)?,
+        #[cfg(feature = "html")]
         DocFormat::Html => html::extract(bytes)?,
+        #[cfg(not(feature = "html"))]
+        DocFormat::Html => return Err(not_built("HTML", "html")),
+        #[cfg(not(feature = "docx"))]
+        DocFormat::Docx => return Err(not_built("DOCX", "docx")),
+        #[cfg(feature = "docx")]
         DocFormat::Docx => {
             let (text, warnings) = docx::text(bytes, max_text)?;
             PostingText {
@@ -368,6 +376,14 @@ fn extract_at_most(
         return Err(ReadError::Empty);
     }
     Ok(posting)
+}
+
+/// The error for a document format this build of the library leaves out.
+#[cfg(not(all(feature = "html", feature = "docx", feature = "pdf")))]
+fn not_built(format: &str, feature: &str) -> ReadError {
+    ReadError::Format(format!(
+        "cannot read {format}: roletag was built without its `{feature}` feature"
+    ))
 }
 
 fn owned(text: String) -> PostingText<'static> {

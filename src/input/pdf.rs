@@ -12,21 +12,33 @@
 //! error. The child gets the PDF on standard input and writes the text on
 //! standard output, at most the caller's `--max-bytes` of it.
 
+#[cfg(feature = "pdf")]
 use std::any::Any;
+#[cfg(feature = "pdf")]
 use std::cell::Cell;
 use std::io::{Read, Write};
+#[cfg(feature = "pdf")]
 use std::panic::{self, AssertUnwindSafe};
 use std::process::{Command, Stdio};
+#[cfg(feature = "pdf")]
 use std::sync::Once;
 
 use super::ReadError;
 
+#[cfg(feature = "pdf")]
 thread_local! {
     /// True while this thread extracts a PDF: its panics are expected and reported as errors.
     static EXTRACTING: Cell<bool> = const { Cell::new(false) };
 }
 
+/// A build without the `pdf` feature reads no PDF.
+#[cfg(not(feature = "pdf"))]
+pub(super) fn text(_bytes: &[u8]) -> Result<String, ReadError> {
+    Err(super::not_built("PDF", "pdf"))
+}
+
 /// Extracts the text layer of a PDF.
+#[cfg(feature = "pdf")]
 pub(super) fn text(bytes: &[u8]) -> Result<String, ReadError> {
     let fail = |message: String| ReadError::Format(format!("cannot extract PDF text: {message}"));
     let result = {
@@ -177,6 +189,7 @@ fn child_error(message: &str) -> i32 {
     CHILD_FAILED
 }
 
+#[cfg(feature = "pdf")]
 fn panic_message(payload: &(dyn Any + Send)) -> &str {
     if let Some(s) = payload.downcast_ref::<&str>() {
         s
@@ -188,8 +201,10 @@ fn panic_message(payload: &(dyn Any + Send)) -> &str {
 }
 
 /// Marks this thread as extracting until dropped (also when unwinding).
+#[cfg(feature = "pdf")]
 struct Quiet;
 
+#[cfg(feature = "pdf")]
 impl Quiet {
     fn start() -> Quiet {
         static HOOK: Once = Once::new();
@@ -209,6 +224,7 @@ impl Quiet {
     }
 }
 
+#[cfg(feature = "pdf")]
 impl Drop for Quiet {
     fn drop(&mut self) {
         EXTRACTING.with(|e| e.set(false));
