@@ -88,6 +88,8 @@ def text_columns_of(batch, names: Sequence[str]) -> List[list]:
 
 
 def tag_arrow(tagger, batch, text_columns, keep, *, top: int, threads: Optional[int]):
+    if isinstance(batch, (pa.Table, pa.RecordBatch)):
+        text_columns_of(batch.schema.empty_table(), column_names(text_columns))
     if isinstance(batch, pa.Table):
         schema = result_schema(tagger, batch.schema, keep)
         batches = [tag_batch(tagger, b, text_columns, keep, top, threads) for b in batch.to_batches()]
