@@ -77,6 +77,7 @@ def spark_session(args):
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.driver.bindAddress", "127.0.0.1")
         .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.debug.maxToStringFields", "200")  # the result has ~30 columns
         .getOrCreate()
     )
     spark.sparkContext.setLogLevel("WARN")
