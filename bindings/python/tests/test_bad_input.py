@@ -51,6 +51,7 @@ def test_tag_arrow_rows_fail_alone(tagger):
             {"id": 1, "title": "IT Director", "description": GOOD},
             {"id": 2, "title": None, "description": None},
             {"id": 3, "title": "", "description": "  "},
+            # Arrow holds UTF-8 only: a surrogate read from bytes arrives replaced, and is text.
             {"id": 4, "title": None, "description": "lone \ud800".encode("utf-8", "surrogatepass").decode("utf-8", "replace")},
             {"id": 5, "title": "IT Director", "description": None},
         ]
@@ -61,6 +62,7 @@ def test_tag_arrow_rows_fail_alone(tagger):
     for r in out[1:3]:
         assert r["label"] is None and r["score"] is None and r["top_terms"] is None
         assert r["error"] == "no text in any of the columns title, description"
+    assert out[3]["error"] is None and out[3]["label"] == "unclassified"
     # A row with only a title is tagged on its title, as `roletag scan` tags such a record.
     assert out[4]["error"] is None and out[4]["words"] == 2
 
