@@ -45,6 +45,7 @@ struct Settings {
     min_evidence: Option<f64>,
     length_exponent: Option<f64>,
     min_terms: Option<u32>,
+    blend_floor: Option<f64>,
 }
 
 #[pymethods]
@@ -55,7 +56,7 @@ impl PyEngine {
     #[pyo3(signature = (
         lexicon_text=None, lexicon_path=None, *, mask_titles=false, negation=true,
         boilerplate=true, blend_margin=None, min_evidence=None, length_exponent=None,
-        min_terms=None,
+        min_terms=None, blend_floor=None,
     ))]
     #[allow(clippy::too_many_arguments)] // Python keyword arguments, one per CLI flag
     fn new(
@@ -68,6 +69,7 @@ impl PyEngine {
         min_evidence: Option<f64>,
         length_exponent: Option<f64>,
         min_terms: Option<u32>,
+        blend_floor: Option<f64>,
     ) -> PyResult<PyEngine> {
         let lexicon = match (lexicon_path, lexicon_text) {
             (Some(path), _) => Lexicon::from_path(&path),
@@ -83,6 +85,7 @@ impl PyEngine {
             min_evidence,
             length_exponent,
             min_terms,
+            blend_floor,
         };
         let thresholds = thresholds(&lexicon, &settings)?;
         let engine = Engine::new(lexicon, thresholds)
@@ -120,6 +123,7 @@ impl PyEngine {
             ("min_evidence".into(), th.min_evidence.to_string()),
             ("length_exponent".into(), th.length_exponent.to_string()),
             ("min_terms".into(), th.min_terms.to_string()),
+            ("blend_floor".into(), th.blend_floor.to_string()),
         ]
     }
 
@@ -246,6 +250,10 @@ fn thresholds(lexicon: &Lexicon, s: &Settings) -> PyResult<Thresholds> {
     }
     if let Some(n) = s.min_terms {
         th.min_terms = n;
+    }
+    if let Some(f) = s.blend_floor {
+        Thresholds::check_blend_floor(f).map_err(|m| bad("blend_floor", m))?;
+        th.blend_floor = f;
     }
     Ok(th)
 }

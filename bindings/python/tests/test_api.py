@@ -26,7 +26,7 @@ def test_missing_lexicon_file_is_an_os_error(tmp_path):
         roletag.Tagger(tmp_path / "nowhere.toml")
 
 
-@pytest.mark.parametrize("option", [dict(blend_margin=1.5), dict(min_evidence=-1.0), dict(length_exponent=2.0)])
+@pytest.mark.parametrize("option", [dict(blend_margin=1.5), dict(min_evidence=-1.0), dict(length_exponent=2.0), dict(blend_floor=2.5)])
 def test_thresholds_out_of_range_raise(option):
     with pytest.raises(ValueError, match=next(iter(option))):
         roletag.Tagger(**option)

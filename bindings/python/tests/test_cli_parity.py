@@ -47,6 +47,7 @@ def test_tag_equals_tag_many():
             dict(blend_margin=0.1, min_evidence=2.0, length_exponent=0.0, min_terms=1),
             ["--blend-margin", "0.1", "--min-evidence", "2", "--length-exponent", "0", "--min-terms", "1"],
         ),
+        (dict(blend_floor=2.0), ["--blend-floor", "2"]),
     ],
 )
 def test_options_equal_the_cli_flags(options, flags):

@@ -51,8 +51,8 @@ class Tagger:
         negation: ignore negated matches ("no ERP experience"); ``False`` is ``--no-negation``.
         boilerplate: ignore matches in boilerplate (about us, benefits, equal opportunity);
             ``False`` is ``--no-boilerplate``.
-        blend_margin, min_evidence, length_exponent, min_terms: override the lexicon's
-            thresholds, as the CLI flags of the same names do.
+        blend_margin, min_evidence, length_exponent, min_terms, blend_floor: override the
+            lexicon's thresholds, as the CLI flags of the same names do (``--blend-floor``, ...).
 
     Raises:
         OSError: the lexicon file cannot be read.
@@ -71,6 +71,7 @@ class Tagger:
         min_evidence: Optional[float] = None,
         length_exponent: Optional[float] = None,
         min_terms: Optional[int] = None,
+        blend_floor: Optional[float] = None,
     ) -> None:
         options: Dict[str, Any] = dict(
             mask_titles=mask_titles,
@@ -80,6 +81,7 @@ class Tagger:
             min_evidence=min_evidence,
             length_exponent=length_exponent,
             min_terms=min_terms,
+            blend_floor=blend_floor,
         )
         text, path = _lexicon_source(lexicon)
         self._engine = _Engine(text, path, **options)

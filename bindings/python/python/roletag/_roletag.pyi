@@ -19,6 +19,7 @@ class Engine:
         min_evidence: Optional[float] = None,
         length_exponent: Optional[float] = None,
         min_terms: Optional[int] = None,
+        blend_floor: Optional[float] = None,
     ) -> None: ...
     def axes(self) -> List[str]:
         """The axis names, in lexicon order."""
