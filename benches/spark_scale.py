@@ -56,6 +56,8 @@ def main(argv):
     with open(report, "rb") as f:
         scanned = sum(1 for _ in f)
     rows = count_rows(parquet)
+    if scanned != args.count or rows != args.count:
+        sys.exit(f"expected {args.count:,} results each: scan wrote {scanned:,}, Spark {rows:,}")
     print(f"{args.count:,} postings ({postings}, {postings.stat().st_size / 2**20:,.0f} MiB)")
     show("roletag scan --format jsonl", scan, scanned)
     show(f"Spark {args.master}, {args.partitions} partitions", spark, rows)

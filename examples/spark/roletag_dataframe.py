@@ -3,7 +3,8 @@
 
     python3 examples/spark/roletag_dataframe.py postings.jsonl -o tagged.parquet \\
         [--text title,description] [--keep id,company] [--partitions N] \\
-        [--master local[2] | --remote sc://HOST:15002] [--lexicon my.toml] [--mask-titles]
+        [--master local[2] | --remote sc://HOST:15002] [--lexicon my.toml] [--mask-titles] \\
+        [--blend-margin M --min-evidence E --length-exponent G --min-terms N --blend-floor F]
 
 The input is JSON Lines (`.jsonl`, `.json`), CSV with a header row (`.csv`) or Parquet
 (`.parquet` or a folder of them), by extension or `--input-format`. Each row's text is its
@@ -46,6 +47,12 @@ def parse_args(argv):
     p.add_argument("--mask-titles", action="store_true")
     p.add_argument("--no-negation", action="store_true")
     p.add_argument("--no-boilerplate", action="store_true")
+    # The CLI's threshold overrides, with its flag names (default: the lexicon's).
+    p.add_argument("--blend-margin", type=float)
+    p.add_argument("--min-evidence", type=float)
+    p.add_argument("--length-exponent", type=float)
+    p.add_argument("--min-terms", type=int)
+    p.add_argument("--blend-floor", type=float)
     p.add_argument("--top", type=int, default=5, help="evidence terms in top_terms (default 5)")
     args = p.parse_args(argv)
     if args.input_format is None:
@@ -104,6 +111,11 @@ def main(argv):
         mask_titles=args.mask_titles,
         negation=not args.no_negation,
         boilerplate=not args.no_boilerplate,
+        blend_margin=args.blend_margin,
+        min_evidence=args.min_evidence,
+        length_exponent=args.length_exponent,
+        min_terms=args.min_terms,
+        blend_floor=args.blend_floor,
     )
     spark = spark_session(args)
     try:
