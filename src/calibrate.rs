@@ -36,7 +36,7 @@ use crate::score::{repetition_factor, PoleWeights, Scores};
 /// is not "both sides substantial". (The real postings have no blended class, so
 /// only our corpus pulls the margin wider; at 0.5, leave-one-source-out, 32% of
 /// the CIO-titled postings missed their label, a third of them as blended.)
-pub const MAX_BLEND_MARGIN: f64 = 0.4;
+pub(crate) const MAX_BLEND_MARGIN: f64 = 0.4;
 const MARGINS: [f64; 7] = [0.1, 0.15, 0.2, 0.25, 0.3, 0.35, MAX_BLEND_MARGIN];
 /// Minimum evidence values tried (at [`label::REFERENCE_WORDS`] words).
 const EVIDENCE: [f64; 12] = [1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0];
@@ -210,7 +210,7 @@ pub struct Calibration {
 }
 
 /// Scores `settings` on `data`.
-pub fn evaluate(lexicon: &Lexicon, data: &[&Features], settings: &Settings) -> Evaluation {
+pub(crate) fn evaluate(lexicon: &Lexicon, data: &[&Features], settings: &Settings) -> Evaluation {
     Evaluation::from_pairs(
         data.iter()
             .map(|f| (f.expected, f.label(lexicon, settings))),
@@ -259,7 +259,7 @@ fn objective(pairs: impl Iterator<Item = (Label, Option<Label>)>, cw: &[f64; 4])
 
 /// Sets the thresholds that maximise the objective for `weights`; returns them
 /// with the objective. `min_terms` and `blend_floor` are kept from `start`.
-pub fn fit_thresholds(
+pub(crate) fn fit_thresholds(
     lexicon: &Lexicon,
     data: &[&Features],
     weights: &[f64],
@@ -296,7 +296,12 @@ pub fn fit_thresholds(
 
 /// Fits the term weights: see the module documentation. Terms no CIO-like or
 /// CTO-like posting of `data` uses keep their prior.
-pub fn fit_weights(lexicon: &Lexicon, data: &[&Features], priors: &[f64], lambda: f64) -> Vec<f64> {
+pub(crate) fn fit_weights(
+    lexicon: &Lexicon,
+    data: &[&Features],
+    priors: &[f64],
+    lambda: f64,
+) -> Vec<f64> {
     let problem = Problem::new(lexicon, data, priors, lambda);
     let mut a = priors.to_vec();
     let (mut loss, mut grad) = problem.loss(&a);

@@ -475,7 +475,7 @@ fn change(old: Option<&ReportPosting>, new: &ReportPosting, kind: ChangeKind) ->
 /// term and pole (a term moved to another axis is one entry; one moved to the other
 /// pole is two). The causes come first (appeared, disappeared, reweighted), then the
 /// terms only rescaled, each by largest `|delta|`.
-pub fn term_deltas(old: &TaggedPosting, new: &TaggedPosting) -> Vec<TermDelta> {
+pub(crate) fn term_deltas(old: &TaggedPosting, new: &TaggedPosting) -> Vec<TermDelta> {
     // Per term: its axis, and (count, contribution) old and new; a name on two
     // axes of one pole is summed.
     type Sides<'a> = (&'a str, [(u32, f64); 2]);

@@ -20,21 +20,21 @@ use std::str::FromStr;
 use crate::score::Scores;
 
 /// Default `--blend-margin`.
-pub const DEFAULT_BLEND_MARGIN: f64 = 0.2;
+pub(crate) const DEFAULT_BLEND_MARGIN: f64 = 0.2;
 /// Default `--min-evidence`.
-pub const DEFAULT_MIN_EVIDENCE: f64 = 4.0;
+pub(crate) const DEFAULT_MIN_EVIDENCE: f64 = 4.0;
 /// The posting length, in words, at which `min_evidence` applies as it is.
 pub const REFERENCE_WORDS: f64 = 250.0;
 /// Below this many words the evidence needed stops falling: a 20-word snippet
 /// needs as much as a 50-word one.
-pub const MIN_WORDS: f64 = 50.0;
+pub(crate) const MIN_WORDS: f64 = 50.0;
 /// Largest `length_exponent`: at 1 the evidence needed grows as fast as the text.
-pub const MAX_LENGTH_EXPONENT: f64 = 1.0;
+pub(crate) const MAX_LENGTH_EXPONENT: f64 = 1.0;
 /// Default `blend_floor`: for `blended`, each side's core evidence must be at
 /// least half the evidence the posting needs.
-pub const DEFAULT_BLEND_FLOOR: f64 = 0.5;
+pub(crate) const DEFAULT_BLEND_FLOOR: f64 = 0.5;
 /// Largest `blend_floor`.
-pub const MAX_BLEND_FLOOR: f64 = 2.0;
+pub(crate) const MAX_BLEND_FLOOR: f64 = 2.0;
 
 /// What roletag says a posting is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

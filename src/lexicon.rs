@@ -548,10 +548,10 @@ pub const MAX_LEXICON_BYTES: u64 = 16 << 20;
 
 /// The most words a term (or variant) may have. The shipped lexicon's longest has
 /// five; a term of 10,000 repeated words took minutes to check and build.
-pub const MAX_TERM_WORDS: usize = 32;
+pub(crate) const MAX_TERM_WORDS: usize = 32;
 
 /// The most bytes a term (or variant) may have, once normalised.
-pub const MAX_TERM_BYTES: usize = 256;
+pub(crate) const MAX_TERM_BYTES: usize = 256;
 
 /// Turns a written term (`"Data Cent*"`) into a normalised pattern.
 pub(crate) fn parse_literal(written: &str) -> Result<Pattern, String> {
@@ -656,7 +656,7 @@ impl fmt::Display for Lexicon {
 }
 
 /// The first 12 hex digits of a `sha256:` hash, for people.
-pub fn short_hash(hash: &str) -> &str {
+pub(crate) fn short_hash(hash: &str) -> &str {
     let hex = hash.strip_prefix("sha256:").unwrap_or(hash);
     &hex[..hex.len().min(12)]
 }

@@ -16,7 +16,7 @@
 //! The automaton also holds [`crate::scope`]'s boilerplate formulas, normalised,
 //! as *markers*: they make no hit, but [`MatchScratch::formula_starts`] tells the
 //! scope which lines can carry one, so it searches only those (see
-//! [`crate::scope::apply_with`]).
+//! `scope::apply_with`).
 
 use aho_corasick::automaton::Automaton;
 use aho_corasick::dfa::DFA;
@@ -151,7 +151,7 @@ pub struct MatchScratch {
 
 impl MatchScratch {
     /// After [`Matcher::find_into`]: the normalised offsets, in no particular
-    /// order, where a boilerplate formula ([`crate::scope::formula_markers`])
+    /// order, where a boilerplate formula (`scope::formula_markers`)
     /// occurs. Any line whose raw text holds a formula has one of them.
     pub fn formula_starts(&self) -> &[usize] {
         &self.formulas

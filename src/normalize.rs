@@ -67,7 +67,7 @@ impl NormText {
 
 /// True for the characters that make up words; term boundaries are checked against these.
 #[inline]
-pub fn is_word_char(c: char) -> bool {
+pub(crate) fn is_word_char(c: char) -> bool {
     c.is_alphanumeric()
 }
 
@@ -82,7 +82,7 @@ fn is_separator(c: char) -> bool {
 /// embeddings. Text copied from web pages and PDFs carries them inside words
 /// (`ER\u{200B}P`), where they would hide terms.
 #[inline]
-pub fn is_invisible(c: char) -> bool {
+pub(crate) fn is_invisible(c: char) -> bool {
     matches!(
         c,
         '\u{00AD}'
@@ -122,7 +122,7 @@ fn nfkc_of(c: char, buf: &mut [char; 18]) -> Option<&[char]> {
 }
 
 /// Normalises `raw` onto the end of `out` and returns the number of words.
-pub fn normalize_into(raw: &str, out: &mut String) -> usize {
+pub(crate) fn normalize_into(raw: &str, out: &mut String) -> usize {
     normalize_with_breaks(raw, out, None)
 }
 
@@ -148,7 +148,7 @@ fn with_bytes<R>(out: &mut String, f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
 /// Built only where offsets into the original text are wanted (`roletag explain`);
 /// the scan path never pays for the map.
 #[derive(Clone, Debug, Default)]
-pub struct MappedText {
+pub(crate) struct MappedText {
     norm: NormText,
     /// `origin[i]`: the raw byte offset of the character that produced normalised byte `i`
     /// (for a folded space, the first separator of its run).
@@ -157,7 +157,7 @@ pub struct MappedText {
 
 impl MappedText {
     /// Normalises `raw`, keeping the offset map.
-    pub fn new(raw: &str) -> MappedText {
+    pub(crate) fn new(raw: &str) -> MappedText {
         let mut norm = NormText::default();
         let mut origin = Vec::with_capacity(raw.len());
         let breaks = &mut norm.breaks;
@@ -168,14 +168,14 @@ impl MappedText {
     }
 
     /// The normalised text, exactly as [`NormText::new`] makes it.
-    pub fn norm(&self) -> &NormText {
+    pub(crate) fn norm(&self) -> &NormText {
         &self.norm
     }
 
     /// The raw byte range that the normalised range `start..end` came from: from the
     /// first byte of the character behind `start` to the end of the character behind
     /// `end - 1`. `raw` must be the text given to [`MappedText::new`].
-    pub fn raw_range(&self, raw: &str, start: usize, end: usize) -> std::ops::Range<usize> {
+    pub(crate) fn raw_range(&self, raw: &str, start: usize, end: usize) -> std::ops::Range<usize> {
         let (Some(&from), Some(&last)) =
             (self.origin.get(start), self.origin.get(end.wrapping_sub(1)))
         else {
@@ -408,7 +408,7 @@ fn push_lower(c: char, out: &mut Vec<u8>) -> bool {
 }
 
 /// Normalises a lexicon term: the same folding as postings, trimmed.
-pub fn normalize_term(term: &str) -> String {
+pub(crate) fn normalize_term(term: &str) -> String {
     let mut out = String::new();
     normalize_into(term, &mut out);
     out

@@ -28,7 +28,7 @@ use crate::walk::{self, GlobError, WalkItem, WalkOptions};
 
 /// Postings tagged per parallel chunk: large enough to keep every core busy,
 /// small enough that results stream and memory stays flat.
-pub const CHUNK: usize = 512;
+pub(crate) const CHUNK: usize = 512;
 
 /// Lexicon, compiled matcher, thresholds and read options: everything needed to tag.
 #[derive(Debug)]

@@ -150,7 +150,7 @@ pub fn read_report(
 /// The longest JSON Lines report line read; a longer one is an issue, never held
 /// in memory. A posting's line is a few KB; one with every hit of a huge posting
 /// as evidence stays far below this.
-pub const MAX_LINE: u64 = 64 << 20;
+pub(crate) const MAX_LINE: u64 = 64 << 20;
 
 /// [`read_report`] with a line cap of `max` bytes.
 fn read_report_capped(

@@ -153,7 +153,7 @@ const BOILER_LINES: [&str; 14] = [
 
 /// Buffers for [`apply_with`], reused from posting to posting (one per worker).
 #[derive(Clone, Debug, Default)]
-pub struct ScopeScratch {
+pub(crate) struct ScopeScratch {
     /// One flag per raw line: inside a boilerplate section or not.
     boiler: Vec<bool>,
     /// Normalised offsets where a formula marker starts, sorted.
@@ -170,7 +170,7 @@ pub fn apply(raw: &str, norm: &NormText, hits: &mut [Hit], opts: ScopeOptions) {
 /// The boilerplate formulas as they read once normalised, lower case and with
 /// dashes as spaces. The matcher finds them with the terms; a sentence holding one
 /// is boilerplate.
-pub fn formula_markers() -> Vec<String> {
+pub(crate) fn formula_markers() -> Vec<String> {
     BOILER_LINES
         .iter()
         .map(|f| NormText::new(f).as_str().to_string())
@@ -182,7 +182,7 @@ pub fn formula_markers() -> Vec<String> {
 /// `formula_starts` are the normalised offsets where the matcher saw a formula
 /// marker ([`crate::matcher::MatchScratch::formula_starts`]); `None` searches the
 /// normalised text for them here. The statuses are the same either way.
-pub fn apply_with(
+pub(crate) fn apply_with(
     raw: &str,
     norm: &NormText,
     hits: &mut [Hit],
@@ -232,7 +232,7 @@ fn marker_automaton() -> &'static AhoCorasick {
 /// How many words a formula reaches on either side, within its sentence. A
 /// list whose line breaks were flattened away reads as one long sentence with
 /// no punctuation; the reach keeps a pay line from taking the list with it.
-pub const FORMULA_REACH: usize = 8;
+pub(crate) const FORMULA_REACH: usize = 8;
 
 /// True when a formula marker (`markers`, sorted) starts in the sentence of
 /// `hit`, at most [`FORMULA_REACH`] words from it (`sentence_around` in the

@@ -102,7 +102,7 @@ impl Scores {
 }
 
 /// Damping of repeated hits: `1 + ln n` for `n >= 1`.
-pub fn repetition_factor(count: u32) -> f64 {
+pub(crate) fn repetition_factor(count: u32) -> f64 {
     if count == 0 {
         0.0
     } else {

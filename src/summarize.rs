@@ -98,7 +98,7 @@ impl Default for SummaryOptions {
 }
 
 /// The name of the group of postings without a value (no `expected`, no field).
-pub const NO_VALUE: &str = "(none)";
+pub(crate) const NO_VALUE: &str = "(none)";
 /// The name of the group of every posting.
 pub const ALL: &str = "(all)";
 

@@ -148,7 +148,7 @@ impl Record {
 }
 
 /// The warning of a posting whose path is not valid UTF-8.
-pub const NON_UTF8_PATH: &str = "file name is not valid UTF-8";
+pub(crate) const NON_UTF8_PATH: &str = "file name is not valid UTF-8";
 
 /// A path as reports give it: text, and its raw bytes when that text is lossy.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -355,7 +355,7 @@ pub fn reporter<'a, W: Write + 'a>(
 /// `json`, `csv` or `html`; `None` for anything else (postings). Each is the
 /// exact start that format's reporter writes, so postings are never taken
 /// for a report. The `table` format is text for people and is not recognised.
-pub fn report_format(head: &[u8]) -> Option<&'static str> {
+pub(crate) fn report_format(head: &[u8]) -> Option<&'static str> {
     if head.starts_with(b"{\"schema_version\":")
         && memchr::memmem::find(head, b",\"path\":").is_some()
     {
