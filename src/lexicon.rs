@@ -328,6 +328,23 @@ impl Lexicon {
     ///
     /// # Errors
     /// [`LexiconError::Invalid`] with every problem found, in line order.
+    ///
+    /// ```
+    /// use roletag::{Lexicon, LexiconError};
+    ///
+    /// let shipped = Lexicon::from_toml(roletag::lexicon::DEFAULT_LEXICON, "default.toml")?;
+    /// assert_eq!(shipped.name, "roletag-default");
+    ///
+    /// // Every problem is reported with its line, not just the first one.
+    /// let text = "name = \"mine\"\nversion = \"1\"\naxes = []\nterms = [\n  { axis = \"nowhere\", pole = \"cio\", term = \"erp\", weight = 2.0 },\n]\n";
+    /// match Lexicon::from_toml(text, "mine.toml") {
+    ///     Err(LexiconError::Invalid { problems, .. }) => {
+    ///         assert!(problems.iter().any(|p| p.line == 5 && p.message.contains("nowhere")));
+    ///     }
+    ///     other => panic!("expected an invalid lexicon, got {other:?}"),
+    /// }
+    /// # Ok::<(), LexiconError>(())
+    /// ```
     pub fn from_toml(text: &str, source: &str) -> Result<Lexicon, LexiconError> {
         let mut check = Check::new(text);
         let raw: RawFile = match toml::from_str(text) {
