@@ -130,3 +130,48 @@ fn a_long_posting_scans_as_it_explains() {
     assert_code(&all, 0);
     assert_eq!(sum(&json_lines(&all)[0]["evidence"]), counted);
 }
+
+/// See: issue 16 ("a `--format json` report with one 1 GiB posting takes 2 GB to
+/// read back"). A document whose posting carries a 16 MiB field reads back whole:
+/// `summarize` and `diff` skip the field, not the posting (memory measured by
+/// hand: CHANGELOG).
+#[test]
+fn a_document_with_a_huge_posting_reads_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let posting = dir.path().join("p.txt");
+    std::fs::write(
+        &posting,
+        "We run the ERP and the service desk for internal users.\n",
+    )
+    .unwrap();
+    let out = run(&["scan", path_str(&posting), "--format", "json", "-q"]);
+    assert_code(&out, 0);
+    let doc = String::from_utf8(out.stdout).unwrap();
+    let at = doc.find("\"path\":").unwrap();
+    let report = dir.path().join("report.json");
+    let mut big = String::with_capacity(doc.len() + (16 << 20));
+    big.push_str(&doc[..at]);
+    big.push_str("\"fields\":{\"description\":\"");
+    big.push_str(&"erp ".repeat(4 << 20));
+    big.push_str("\"},");
+    big.push_str(&doc[at..]);
+    std::fs::write(&report, big).unwrap();
+    let summary = run(&["summarize", path_str(&report)]);
+    assert_code(&summary, 0);
+    let text = String::from_utf8(summary.stdout).unwrap();
+    assert!(
+        text.starts_with("1 posting: 1 tagged, 0 failed, 0 skipped; 0 malformed lines"),
+        "{text}"
+    );
+    let same = run(&[
+        "diff",
+        path_str(&report),
+        path_str(&report),
+        "--format",
+        "json",
+    ]);
+    assert_code(&same, 0);
+    let d: Value = serde_json::from_slice(&same.stdout).unwrap();
+    assert_eq!(d["paired"], 1);
+    assert_eq!(d["old"]["malformed"], 0);
+}
