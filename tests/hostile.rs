@@ -175,3 +175,208 @@ fn a_document_with_a_huge_posting_reads_back() {
     assert_eq!(d["paired"], 1);
     assert_eq!(d["old"]["malformed"], 0);
 }
+
+/// Start tags of `element` inside the SVG with `id`, e.g. every `<circle ...>`.
+fn svg_tags<'a>(doc: &'a str, id: &str, element: &str) -> Vec<&'a str> {
+    let start = doc.find(&format!("<svg id=\"{id}\"")).unwrap();
+    let svg = &doc[start..start + doc[start..].find("</svg>").unwrap()];
+    let open = format!("<{element} ");
+    svg.match_indices(&open)
+        .map(|(i, _)| &svg[i..i + svg[i..].find('>').unwrap()])
+        .collect()
+}
+
+/// The attribute `name` of an element's start tag.
+fn attr<'a>(tag: &'a str, name: &str) -> &'a str {
+    let start = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+    &tag[start..start + tag[start..].find('"').unwrap()]
+}
+
+/// The scatter's points as (posting, cx, cy), sorted by posting.
+fn scatter_points(doc: &str) -> Vec<(usize, String, String)> {
+    let mut points: Vec<_> = svg_tags(doc, "scatter-plot", "circle")
+        .iter()
+        .map(|c| {
+            let i = attr(c, "data-i").parse().unwrap();
+            (i, attr(c, "cx").to_string(), attr(c, "cy").to_string())
+        })
+        .collect();
+    points.sort();
+    points
+}
+
+/// The scatter's pile labels as (x, y, count).
+fn pile_labels(doc: &str) -> Vec<(String, String, String)> {
+    let start = doc.find("<g id=\"scatter-piles\">").unwrap();
+    let group = &doc[start..start + doc[start..].find("</g>").unwrap()];
+    group
+        .split("<text ")
+        .skip(1)
+        .map(|t| {
+            let count = &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()];
+            let tag = format!(" {t}");
+            (attr(&tag, "x").into(), attr(&tag, "y").into(), count.into())
+        })
+        .collect()
+}
+
+/// A folder where 30 postings share one text, 12 another, and 3 are their own.
+fn piled_report(dir: &Path) -> (std::path::PathBuf, String) {
+    let cio = "Director of IT. You run the ERP, the service desk and IT operations \
+               for internal users, and own the IT budget and cost savings.\n";
+    let cto = "VP Engineering. You build customer facing products with software \
+               engineering teams and grow revenue.\n";
+    let postings = dir.join("postings");
+    std::fs::create_dir(&postings).unwrap();
+    for k in 0..30 {
+        std::fs::write(postings.join(format!("a{k:02}.txt")), cio).unwrap();
+    }
+    for k in 0..12 {
+        std::fs::write(postings.join(format!("b{k:02}.txt")), cto).unwrap();
+    }
+    let mixed = format!("{cio}{cto}");
+    let own = [
+        mixed.as_str(),
+        "A nurse on the night shift.",
+        cto.replace("revenue", "the ERP").leak(),
+    ];
+    for (k, text) in own.iter().enumerate() {
+        std::fs::write(postings.join(format!("c{k}.txt")), text).unwrap();
+    }
+    let report = dir.join("report.html");
+    let out = run(&[
+        "scan",
+        path_str(&postings),
+        "--format",
+        "html",
+        "-q",
+        "-o",
+        path_str(&report),
+    ]);
+    assert_code(&out, 0);
+    let page = std::fs::read_to_string(&report).unwrap();
+    (report, page)
+}
+
+/// See: issue 16 ("the scatter piles up on nine points on real data"). Postings
+/// at one place are spread around it, each at its own pixels, and a pile of ten
+/// or more is labelled with its count.
+#[test]
+fn the_scatter_spreads_piles_and_counts_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, page) = piled_report(dir.path());
+    let points = scatter_points(&page);
+    assert_eq!(points.len(), 45, "one point per posting");
+    let mut places: Vec<_> = points.iter().map(|p| (&p.1, &p.2)).collect();
+    places.sort();
+    places.dedup();
+    assert_eq!(places.len(), 45, "every posting at its own place");
+    let counts: Vec<String> = pile_labels(&page).into_iter().map(|l| l.2).collect();
+    assert_eq!(counts, ["30", "12"]);
+}
+
+/// The page's script, which redraws the scatter when other axes are picked,
+/// spreads and labels the piles at the server's pixels (the default axes named
+/// in the address make it redraw), and on other axes too. Run in headless
+/// Chromium; skipped, saying why, without it, unless ROLETAG_REQUIRE_CHROMIUM is set.
+#[test]
+fn the_page_redraws_piles_as_the_server_drew_them() {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let browser = ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .flat_map(|n| std::env::split_paths(&path).map(move |d| d.join(n)))
+        .find(|p| p.is_file());
+    let Some(browser) = browser else {
+        let why = "chromium not on PATH";
+        assert!(
+            std::env::var_os("ROLETAG_REQUIRE_CHROMIUM").is_none(),
+            "ROLETAG_REQUIRE_CHROMIUM is set, but {why}"
+        );
+        use std::io::Write as _;
+        writeln!(
+            std::io::stderr(),
+            "the_page_redraws_piles_as_the_server_drew_them skipped: {why}"
+        )
+        .unwrap();
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (report, page) = piled_report(dir.path());
+    let dom = |name: &str, view: &str| -> String {
+        let out = Command::new(&browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--virtual-time-budget=5000",
+                "--dump-dom",
+            ])
+            .arg(format!(
+                "--user-data-dir={}",
+                dir.path().join(name).display()
+            ))
+            .arg(format!("file://{}{view}", report.display()))
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let dom = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            dom.contains("data-ready=\"1\""),
+            "the script did not finish"
+        );
+        dom
+    };
+    let same = dom("same", "#x=focus&y=financial");
+    assert_eq!(scatter_points(&same), scatter_points(&page));
+    assert_eq!(pile_labels(&same), pile_labels(&page));
+    let other = dom("other", "#x=domain&y=systems");
+    let points = scatter_points(&other);
+    assert_ne!(points, scatter_points(&page), "the points moved");
+    let mut places: Vec<_> = points.iter().map(|p| (&p.1, &p.2)).collect();
+    places.sort();
+    places.dedup();
+    assert_eq!(places.len(), 45, "every posting at its own place");
+    // Here some of the other postings share a pile's place: count the places
+    // from the report's axes.
+    let postings = report.parent().unwrap().join("postings");
+    let scan = run(&["scan", path_str(&postings), "--format", "jsonl", "-q"]);
+    let mut piles = std::collections::BTreeMap::<String, usize>::new();
+    for r in json_lines(&scan) {
+        let o = |axis: &str| {
+            let (cio, cto) = (
+                r["axes"][axis]["cio"].as_f64().unwrap(),
+                r["axes"][axis]["cto"].as_f64().unwrap(),
+            );
+            if cio + cto > 0.0 {
+                (cto - cio) / (cto + cio)
+            } else {
+                0.0
+            }
+        };
+        *piles
+            .entry(format!("{:.3} {:.3}", o("domain"), o("systems")))
+            .or_default() += 1;
+    }
+    let mut want: Vec<usize> = piles.into_values().filter(|&n| n >= 10).collect();
+    want.sort_unstable();
+    let mut counts: Vec<usize> = pile_labels(&other)
+        .iter()
+        .map(|l| l.2.parse().unwrap())
+        .collect();
+    counts.sort_unstable();
+    assert_eq!(counts, want);
+    assert!(
+        counts.len() == 2 && counts[0] >= 12 && counts[1] >= 30,
+        "{counts:?}"
+    );
+}

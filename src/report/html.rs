@@ -299,7 +299,9 @@ struct PlotData {
     left: f64,
     top: f64,
     size: f64,
-    jitter: f64,
+    spacing: f64,
+    pile: f64,
+    pile_label: usize,
 }
 
 impl<W: Write> Html<'_, W> {
@@ -353,7 +355,9 @@ impl<W: Write> Html<'_, W> {
                 left: svg::LEFT,
                 top: svg::TOP,
                 size: svg::SIZE,
-                jitter: svg::JITTER,
+                spacing: svg::SPACING,
+                pile: svg::PILE,
+                pile_label: svg::PILE_LABEL,
             },
             x: x.as_index(),
             y: y.as_index(),
@@ -479,9 +483,9 @@ window.addEventListener('unhandledrejection', function (e) {{ document.getElemen
         };
         let m = self.cx.thresholds.blend_margin;
         let band = svg::band(m, x == Pick::Score, y == Pick::Score);
-        let half = svg::JITTER / 2.0 / svg::SIZE * 2.0;
+        let pile = svg::PILE_LABEL;
         format!(
-            r#"<section id="scatter"><h2>Postings on two axes</h2><div class="pickers"><label>horizontal {} </label><label>vertical {} </label></div>{}{}<p class="caption">Each point is a tagged posting, placed by its orientation (cto − cio) / (cto + cio) on each axis: −1 when all its evidence on the axis is for the CIO pole, +1 when all is for the CTO pole, 0 when balanced or when it has none there. Points are jittered by up to ±{half:.3} so that postings at the same place stay visible; click one to open its evidence. The shaded band is where the mean of the two orientations is within ±{m:.2}: the blended band if these two axes were all the evidence and weighed the same. The label weighs every axis, so a point's colour, not its place, says whether it is blended; pick <i>score</i> on an axis to see the exact band.</p></section>"#,
+            r#"<section id="scatter"><h2>Postings on two axes</h2><div class="pickers"><label>horizontal {} </label><label>vertical {} </label></div>{}{}<p class="caption">Each point is a tagged posting, placed by its orientation (cto − cio) / (cto + cio) on each axis: −1 when all its evidence on the axis is for the CIO pole, +1 when all is for the CTO pole, 0 when balanced or when it has none there. Postings at the same place (many have all their evidence on an axis for one pole, or none) are spread around it in a square, one point each, so its area shows how many there are; piles of {pile} or more (and at least 1% of the postings) are labelled with their count, and a point's tooltip says how many share its place. Click a point to open its evidence. The shaded band is where the mean of the two orientations is within ±{m:.2}: the blended band if these two axes were all the evidence and weighed the same. The label weighs every axis, so a point's colour, not its place, says whether it is blended; pick <i>score</i> on an axis to see the exact band.</p></section>"#,
             picker("x-axis", lex, x),
             picker("y-axis", lex, y),
             legend(),
