@@ -7,8 +7,9 @@
 //! ([`required_evidence`]: `min_evidence` at [`REFERENCE_WORDS`] words, growing
 //! as `(words / REFERENCE_WORDS) ^ length_exponent`):
 //! * `E < T`, or fewer than `min_terms` distinct core terms: `unclassified`;
-//! * `|score| <= blend_margin` and each side's core evidence at least `T / 2`:
-//!   `blended` (both sides substantial, not a tie of weak evidence);
+//! * `|score| <= blend_margin` and each side's core evidence at least
+//!   `blend_floor * T`: `blended` (both sides substantial, not a tie of weak
+//!   evidence; at `blend_floor` 1 each side would be labelled on its own);
 //! * otherwise the sign decides.
 //!
 //! Confidence is documented on [`confidence`]. No I/O here.
@@ -29,6 +30,11 @@ pub const REFERENCE_WORDS: f64 = 250.0;
 pub const MIN_WORDS: f64 = 50.0;
 /// Largest `length_exponent`: at 1 the evidence needed grows as fast as the text.
 pub const MAX_LENGTH_EXPONENT: f64 = 1.0;
+/// Default `blend_floor`: for `blended`, each side's core evidence must be at
+/// least half the evidence the posting needs.
+pub const DEFAULT_BLEND_FLOOR: f64 = 0.5;
+/// Largest `blend_floor`.
+pub const MAX_BLEND_FLOOR: f64 = 2.0;
 
 /// What roletag says a posting is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -80,7 +86,7 @@ impl FromStr for Label {
     }
 }
 
-/// The two thresholds that turn scores into labels.
+/// The thresholds that turn scores into labels.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Thresholds {
     /// `|score|` at or below this is `blended`; in [0, 1).
@@ -95,6 +101,10 @@ pub struct Thresholds {
     /// Distinct core terms a posting needs to be labelled at all (default 1),
     /// so that one phrase ("data centre" at a builder) cannot label a posting.
     pub min_terms: u32,
+    /// The share of the evidence needed ([`required_evidence`]) that each
+    /// side's core evidence must reach for `blended`: 0.5 (the default) half,
+    /// 1 as much as a label on that side alone needs; in [0, 2].
+    pub blend_floor: f64,
 }
 
 impl Default for Thresholds {
@@ -104,6 +114,7 @@ impl Default for Thresholds {
             min_evidence: DEFAULT_MIN_EVIDENCE,
             length_exponent: 0.0,
             min_terms: 1,
+            blend_floor: DEFAULT_BLEND_FLOOR,
         }
     }
 }
@@ -130,6 +141,18 @@ impl Thresholds {
             Ok(())
         } else {
             Err(format!("length exponent must be in [0, 1], got {g}"))
+        }
+    }
+
+    /// Checks a blend floor.
+    ///
+    /// # Errors
+    /// A message when `f` is not in [0, 2].
+    pub fn check_blend_floor(f: f64) -> Result<(), String> {
+        if (0.0..=MAX_BLEND_FLOOR).contains(&f) {
+            Ok(())
+        } else {
+            Err(format!("blend floor must be in [0, 2], got {f}"))
         }
     }
 
@@ -175,7 +198,8 @@ pub fn tag(scores: &Scores, th: &Thresholds) -> Tagging {
     let label = if evidence <= 0.0 || evidence < needed || scores.core_terms < th.min_terms as usize
     {
         Label::Unclassified
-    } else if score.abs() <= th.blend_margin && scores.core.cio.min(scores.core.cto) >= needed / 2.0
+    } else if score.abs() <= th.blend_margin
+        && scores.core.cio.min(scores.core.cto) >= needed * th.blend_floor
     {
         Label::Blended
     } else if score < 0.0 {
@@ -329,6 +353,25 @@ mod tests {
         assert_eq!(tag(&scores(2.4, 1.6), &th).label, Label::CioLike);
         assert_eq!(tag(&scores(2.0, 2.0), &th).label, Label::Blended);
         assert_eq!(tag(&scores(2.0, 3.0), &th).label, Label::Blended);
+    }
+
+    #[test]
+    fn blend_floor_sets_how_much_each_side_needs() {
+        // 4.0 needed; the CIO side has 3.0: enough at a floor of 0.5 or 0.75, not at 1.
+        let at = |blend_floor| Thresholds {
+            blend_floor,
+            blend_margin: 0.3,
+            ..Thresholds::default()
+        };
+        let s = scores(3.0, 4.5); // score +0.2, inside the margin
+        assert_eq!(tag(&s, &at(0.5)).label, Label::Blended);
+        assert_eq!(tag(&s, &at(0.75)).label, Label::Blended);
+        assert_eq!(tag(&s, &at(1.0)).label, Label::CtoLike);
+        assert_eq!(tag(&scores(4.0, 4.5), &at(1.0)).label, Label::Blended);
+        assert!(Thresholds::check_blend_floor(1.0).is_ok());
+        assert!(Thresholds::check_blend_floor(-0.1).is_err());
+        assert!(Thresholds::check_blend_floor(2.5).is_err());
+        assert!(Thresholds::check_blend_floor(f64::NAN).is_err());
     }
 
     #[test]

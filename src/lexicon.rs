@@ -210,6 +210,7 @@ struct RawThresholds {
     min_evidence: Option<f64>,
     length_exponent: Option<f64>,
     min_terms: Option<u32>,
+    blend_floor: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -633,6 +634,12 @@ fn validate_thresholds(raw: Option<RawThresholds>, check: &mut Check) -> Thresho
     if let Some(n) = raw.min_terms {
         th.min_terms = n;
     }
+    if let Some(f) = raw.blend_floor {
+        if let Err(msg) = Thresholds::check_blend_floor(f) {
+            check.push(None, "thresholds.blend_floor".into(), msg);
+        }
+        th.blend_floor = f;
+    }
     th
 }
 
@@ -893,10 +900,10 @@ axes = [
     fn bad_thresholds_are_refused() {
         let text = format!(
             "{AXES}terms = [{{ axis = \"focus\", pole = \"cio\", term = \"erp\" }}]\n\
-             [thresholds]\nblend_margin = 1.5\nmin_evidence = -2\n"
+             [thresholds]\nblend_margin = 1.5\nmin_evidence = -2\nblend_floor = 3\n"
         );
         match Lexicon::from_toml(&text, "t") {
-            Err(LexiconError::Invalid { problems, .. }) => assert_eq!(problems.len(), 2),
+            Err(LexiconError::Invalid { problems, .. }) => assert_eq!(problems.len(), 3),
             other => panic!("{other:?}"),
         }
     }
