@@ -269,7 +269,7 @@ fn scan_to_file(
         let out = BufWriter::new(file);
         return scan_into(config, job, engine, opts, tap, cancel.flag(), out);
     }
-    let tmp = report_temp_beside(path)?;
+    let tmp = cancel.create_temp(|| report_temp_beside(path))?;
     // The report and its temporary file are never read as postings, so a second
     // run into a folder it scans does not tag the first run's report.
     let mut opts = opts.clone();
@@ -277,17 +277,19 @@ fn scan_to_file(
         .into_iter()
         .filter_map(walk::SkipFile::new)
         .collect();
-    cancel.set_temp(Some(tmp.path().to_path_buf()));
     // Through the `File`, not the `NamedTempFile`, whose errors name the
-    // temporary file; `named` names the file asked for instead.
+    // temporary file; `output_error` names the file asked for instead.
     let out = BufWriter::new(tmp.as_file());
     let outcome = scan_into(config, job, engine, &opts, tap, cancel.flag(), out);
-    let outcome = outcome.and_then(|o| {
-        tmp.persist(path).map_err(|e| ScanError::Output(e.error))?;
-        Ok(o)
-    });
-    cancel.set_temp(None);
-    outcome
+    // Renamed into place only if finished and no stop signal came first; the
+    // race with a signal at this moment is closed in `signals` (issue 16).
+    let renamed = cancel
+        .finish_temp(tmp, path, outcome.is_ok())
+        .map_err(ScanError::Output)?;
+    match outcome {
+        Ok(_) if !renamed => Err(ScanError::Interrupted),
+        outcome => outcome,
+    }
 }
 
 /// Refuses `-o FILE` when FILE is one of the inputs named on the command line
@@ -312,18 +314,13 @@ fn refuse_output_as_input(output: &Path, roots: &[PathBuf]) -> anyhow::Result<()
     Ok(())
 }
 
-/// A temporary file in `path`'s folder, renamed over `path` once it is complete;
-/// an error names `path` (`cannot write PATH: ...`), for callers that add no context.
-pub(crate) fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
-    report_temp_beside(path)
-        .map_err(|e| io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display())))
-}
-
 /// A temporary file in `path`'s folder, renamed over `path` once the report is
 /// complete. It is created with mode 0666 less the umask, as `File::create` would
 /// (tempfile's own default, 0600, would leave reports unreadable to the group).
-/// An error is the cause alone: the caller names `path`.
-fn report_temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
+/// An error is the cause alone: the caller names `path`. Write through
+/// [`tempfile::NamedTempFile::as_file`]: the `NamedTempFile`'s own errors name
+/// the temporary file, which the user never asked for.
+pub(crate) fn report_temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
         _ => Path::new("."),
