@@ -200,7 +200,7 @@ pub(crate) fn apply_with(
 /// The first half of [`apply_with`]: finds the boilerplate lines and formula
 /// markers of a whole posting, so that [`apply_prepared`] can then set the status
 /// of its hits a block at a time (see [`crate::matcher::HitBlocks`]).
-pub fn prepare(
+pub(crate) fn prepare(
     raw: &str,
     norm: &NormText,
     opts: ScopeOptions,
@@ -227,7 +227,7 @@ pub fn prepare(
 
 /// The second half of [`apply_with`]: sets the status of `hits` from what
 /// [`prepare`] found for their posting (`norm`, with the same `opts`).
-pub fn apply_prepared(
+pub(crate) fn apply_prepared(
     norm: &NormText,
     hits: &mut [Hit],
     opts: ScopeOptions,

@@ -123,7 +123,7 @@ pub fn score(lexicon: &Lexicon, hits: &[Hit], text: &str, words: usize) -> Score
 /// the report's evidence need, in memory that grows with the lexicon, not the
 /// text (a scan adds the hits a block at a time; see [`crate::matcher::HitBlocks`]).
 #[derive(Clone, Debug, Default)]
-pub struct HitCounts {
+pub(crate) struct HitCounts {
     /// Per term: hits counted, negated and in boilerplate ([`status_index`]).
     counts: Vec<[u32; 3]>,
     /// Terms with a non-zero entry in `counts`, unsorted.
@@ -143,7 +143,7 @@ fn status_index(status: Status) -> usize {
 
 impl HitCounts {
     /// Forgets every hit, keeping the buffers.
-    pub fn clear(&mut self) {
+    pub(crate) fn clear(&mut self) {
         for &t in &self.touched {
             self.counts[t] = [0; 3];
         }
@@ -152,7 +152,7 @@ impl HitCounts {
     }
 
     /// Counts `hits`, whose offsets are in the normalised `text`, by term and status.
-    pub fn add(&mut self, hits: &[Hit], text: &str) {
+    pub(crate) fn add(&mut self, hits: &[Hit], text: &str) {
         for h in hits {
             if h.term >= self.counts.len() {
                 self.counts.resize(h.term + 1, [0; 3]);
@@ -172,7 +172,7 @@ impl HitCounts {
 
 /// Scores a posting of `words` words from its hits counted per term and status.
 /// The same [`Scores`] as [`score`] of those hits.
-pub fn score_counts(lexicon: &Lexicon, counts: &HitCounts, words: usize) -> Scores {
+pub(crate) fn score_counts(lexicon: &Lexicon, counts: &HitCounts, words: usize) -> Scores {
     let mut terms = counts.touched.clone();
     terms.sort_unstable();
     let mut scores = Scores {

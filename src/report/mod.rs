@@ -214,7 +214,7 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
 /// escaped, as by [`escape_controls`]) and every other byte as `\xff`, so that
 /// `bad\xff.txt` and `bad\xfe.txt` read apart where `path` shows both as
 /// `bad\u{fffd}.txt`.
-pub fn escape_bytes(bytes: &[u8]) -> String {
+pub(crate) fn escape_bytes(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() + 8);
     for chunk in bytes.utf8_chunks() {
         out.push_str(&escape_controls(chunk.valid()));
