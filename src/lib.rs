@@ -1,13 +1,13 @@
 //! roletag: tag job postings as CIO-like, CTO-like, blended or unclassified, with the evidence.
 //!
 //! The pipeline runs in one direction, one module a stage:
-//! [`lexicon`] (TOML -> [`Lexicon`]) -> [`input`] (text, HTML, DOCX or PDF bytes -> text) ->
-//! [`normalize`] (text -> [`NormText`]) -> [`matcher`] (text -> [`Hit`]s) ->
-//! [`score`] (hits -> [`Scores`]) -> [`label`] (scores -> [`Tagging`]) ->
-//! [`report`] (records -> bytes). [`walk`] lists postings under folders and
-//! [`pipeline`] runs the stages over them in parallel; [`lint`] checks lexicons.
-//! [`report_file`] reads reports back, for [`diff`] (compare two runs) and
-//! [`summarize`] (counts, shares and means per group).
+//! [`lexicon`](engine::lexicon) (TOML -> [`Lexicon`]) -> [`input`] (text, HTML, DOCX or PDF bytes -> text) ->
+//! [`normalize`](engine::normalize) (text -> [`NormText`]) -> [`matcher`](engine::matcher) (text -> [`Hit`]s) ->
+//! [`score`](engine::score) (hits -> [`Scores`]) -> [`label`](engine::label) (scores -> [`Tagging`]) ->
+//! [`report`] (records -> bytes). [`walk`](input::walk) lists postings under folders and
+//! [`scan`](mod@scan) runs the stages over them in parallel; [`lint`](analysis::lint) checks lexicons.
+//! [`report::file`] reads reports back, for [`diff`](analysis::diff) (compare two runs) and
+//! [`summarize`](analysis::summarize) (counts, shares and means per group).
 //!
 //! ```
 //! use roletag::{Engine, Lexicon, Label, Scratch, Thresholds};
@@ -22,33 +22,20 @@
 //! ```
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod calibrate;
-pub mod diff;
-pub mod eval;
+pub mod analysis;
+pub mod engine;
 pub mod input;
-pub mod label;
-pub mod lexicon;
-pub mod lint;
-pub mod mask;
-pub mod matcher;
-pub mod normalize;
-pub mod pipeline;
-pub mod records;
 pub mod report;
-pub mod report_file;
-pub mod scope;
-pub mod score;
-pub mod summarize;
-pub mod walk;
+pub mod scan;
 
+pub use engine::label::{Label, Tagging, Thresholds};
+pub use engine::lexicon::{Lexicon, LexiconError, Pole, TermId};
+pub use engine::matcher::{Hit, Matcher};
+pub use engine::normalize::NormText;
+pub use engine::score::Scores;
 pub use input::{DocFormat, ReadOptions};
-pub use label::{Label, Tagging, Thresholds};
-pub use lexicon::{Lexicon, LexiconError, Pole, TermId};
-pub use matcher::{Hit, Matcher};
-pub use normalize::NormText;
-pub use pipeline::{scan, Engine, EngineOptions, Explanation, ScanOptions, Scratch, Span};
 pub use report::{Record, Reporter, Summary};
-pub use score::Scores;
+pub use scan::{scan, Engine, EngineOptions, Explanation, ScanOptions, Scratch, Span};
 
 #[cfg(test)]
 mod testoibits {

@@ -267,10 +267,10 @@ fn threads_help_states_the_bound() {
 fn readme_lists_the_default_fields_and_exit_codes() {
     let readme =
         fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let fields = roletag::records::DEFAULT_BODY_FIELDS
+    let fields = roletag::input::records::DEFAULT_BODY_FIELDS
         .iter()
-        .chain(&roletag::records::DEFAULT_ID_FIELDS)
-        .chain(&[roletag::records::DEFAULT_TITLE_FIELD]);
+        .chain(&roletag::input::records::DEFAULT_ID_FIELDS)
+        .chain(&[roletag::input::records::DEFAULT_TITLE_FIELD]);
     for f in fields {
         assert!(
             readme.contains(&format!("`{f}`")),

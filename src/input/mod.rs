@@ -19,9 +19,12 @@ mod entities;
 pub use entities::decode_entities;
 mod docx;
 mod html;
+pub mod mask;
 mod pdf;
+pub mod records;
 #[cfg(test)]
 mod testdata;
+pub mod walk;
 
 /// The default [`ReadOptions::max_bytes`]: 16 MiB.
 pub const DEFAULT_MAX_BYTES: u64 = 16 * 1024 * 1024;
@@ -364,7 +367,7 @@ fn extract_at_most(
         }
         DocFormat::Pdf => owned(pdf::text(bytes)?),
     };
-    if crate::normalize::is_blank(&posting.text) {
+    if crate::engine::normalize::is_blank(&posting.text) {
         return Err(ReadError::Empty);
     }
     Ok(posting)

@@ -11,7 +11,7 @@
 use std::io::{self, Write};
 
 use super::{evidence, round4, Context, Outcome, Record, Tagged, SCHEMA_VERSION};
-use crate::lexicon::Lexicon;
+use crate::engine::lexicon::Lexicon;
 
 /// Writes records as JSON objects; built once per report for its lexicon.
 #[derive(Debug)]
@@ -265,9 +265,9 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
-    use crate::label::Thresholds;
-    use crate::pipeline::{Engine, Scratch};
+    use crate::engine::label::Thresholds;
     use crate::report::json::write_record;
+    use crate::scan::{Engine, Scratch};
     use proptest::prelude::*;
 
     fn engine() -> &'static Engine {

@@ -20,6 +20,7 @@
 mod bars;
 mod csv;
 pub mod explain;
+pub mod file;
 mod html;
 mod json;
 mod json_writer;
@@ -28,9 +29,9 @@ mod table;
 
 use std::io::{self, Write};
 
-use crate::label::{Label, Tagging, Thresholds};
-use crate::lexicon::Lexicon;
-use crate::score::{Scores, TermTally};
+use crate::engine::label::{Label, Tagging, Thresholds};
+use crate::engine::lexicon::Lexicon;
+use crate::engine::score::{Scores, TermTally};
 
 pub use self::csv::Csv;
 pub use self::html::Html;

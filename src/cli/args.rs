@@ -9,14 +9,14 @@ use std::path::PathBuf;
 
 use anyhow::{bail, Context as _};
 use clap::{Parser, Subcommand, ValueEnum};
+use roletag::analysis::summarize::{GroupBy, SummaryOptions};
+use roletag::engine::scope::ScopeOptions;
+use roletag::input::records::{FieldOptions, RecordFormat};
 use roletag::input::{DocFormat, ReadOptions};
-use roletag::records::{FieldOptions, RecordFormat};
 use roletag::report::Format;
-use roletag::scope::ScopeOptions;
-use roletag::summarize::{GroupBy, SummaryOptions};
 
-use crate::cli_report::{parse_group_by, DiffArgs, DiffJob, SummarizeArgs, SummarizeJob};
-use roletag::walk::WalkOptions;
+use crate::cli::report_args::{parse_group_by, DiffArgs, DiffJob, SummarizeArgs, SummarizeJob};
+use roletag::input::walk::WalkOptions;
 use roletag::{EngineOptions, Lexicon, ScanOptions, Thresholds};
 
 /// Help heading of the flags that change how postings are tagged.
@@ -183,7 +183,7 @@ pub(crate) struct InputArgs {
     id_field: Option<String>,
     /// Read at most this many bytes of a document (the posting is tagged on
     /// them and flagged as truncated); a longer JSON line fails alone.
-    #[arg(long, value_name = "BYTES", default_value_t = roletag::pipeline::DEFAULT_MAX_BYTES,
+    #[arg(long, value_name = "BYTES", default_value_t = roletag::scan::DEFAULT_MAX_BYTES,
           value_parser = parse_max_bytes)]
     max_bytes: u64,
     /// Read every file as this format instead of choosing by extension:
@@ -341,10 +341,10 @@ struct GroupArgs {
 }
 
 impl GroupArgs {
-    fn grouping(&self) -> anyhow::Result<roletag::eval::Grouping> {
+    fn grouping(&self) -> anyhow::Result<roletag::analysis::eval::Grouping> {
         let key =
             regex::Regex::new(&self.group_key).map_err(|e| anyhow::anyhow!("--group-key: {e}"))?;
-        Ok(roletag::eval::Grouping {
+        Ok(roletag::analysis::eval::Grouping {
             field: self.group_field.clone(),
             key,
         })
@@ -395,7 +395,7 @@ struct CalibrateArgs {
     #[arg(long)]
     thresholds_only: bool,
     /// How strongly term weights are pulled toward their priors (the hand-set weights).
-    #[arg(long, value_name = "F", default_value_t = roletag::calibrate::LAMBDA)]
+    #[arg(long, value_name = "F", default_value_t = roletag::analysis::calibrate::LAMBDA)]
     lambda: f64,
     /// Write the lexicon with the fitted weights and thresholds here.
     #[arg(short, long, value_name = "FILE")]
@@ -503,13 +503,13 @@ pub(crate) enum Job {
         format: EvalFormat,
         misses: bool,
         scan: ScanOptions,
-        grouping: roletag::eval::Grouping,
+        grouping: roletag::analysis::eval::Grouping,
     },
     Calibrate {
         paths: Vec<PathBuf>,
-        folds: roletag::calibrate::Folds,
-        fit: roletag::calibrate::FitOptions,
-        grouping: roletag::eval::Grouping,
+        folds: roletag::analysis::calibrate::Folds,
+        fit: roletag::analysis::calibrate::FitOptions,
+        grouping: roletag::analysis::eval::Grouping,
         predictions: Option<PathBuf>,
         output: Option<PathBuf>,
         format: EvalFormat,
@@ -620,7 +620,7 @@ impl Args {
             }
             None => (
                 Lexicon::embedded().context("the embedded lexicon is invalid")?,
-                roletag::lexicon::DEFAULT_LEXICON.to_string(),
+                roletag::engine::lexicon::DEFAULT_LEXICON.to_string(),
             ),
         };
         let mut thresholds = lexicon.thresholds;
@@ -743,11 +743,11 @@ impl Command {
                     grouping: a.group.grouping()?,
                     paths: a.paths,
                     folds: if a.leave_group_out {
-                        roletag::calibrate::Folds::LeaveGroupOut
+                        roletag::analysis::calibrate::Folds::LeaveGroupOut
                     } else {
-                        roletag::calibrate::Folds::Stratified(a.folds)
+                        roletag::analysis::calibrate::Folds::Stratified(a.folds)
                     },
-                    fit: roletag::calibrate::FitOptions {
+                    fit: roletag::analysis::calibrate::FitOptions {
                         lambda: a.lambda,
                         weights: !a.thresholds_only,
                     },
@@ -807,7 +807,7 @@ fn labelled_scan(
 impl ScanArgs {
     fn into_job(self) -> anyhow::Result<ScanJob> {
         let threads = threads(self.threads)?;
-        roletag::walk::check_globs(&self.globs)?;
+        roletag::input::walk::check_globs(&self.globs)?;
         let mut paths = self.paths;
         let implicit_root = paths.is_empty() && !self.stdin;
         if implicit_root {

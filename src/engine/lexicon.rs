@@ -13,11 +13,11 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use toml::Spanned;
 
-use crate::label::Thresholds;
-use crate::normalize::normalize_term;
+use crate::engine::label::Thresholds;
+use crate::engine::normalize::normalize_term;
 
 /// The default lexicon shipped in `lexicon/default.toml`, embedded at build time.
-pub const DEFAULT_LEXICON: &str = include_str!("../lexicon/default.toml");
+pub const DEFAULT_LEXICON: &str = include_str!("../../lexicon/default.toml");
 
 /// Index of a term in [`Lexicon::terms`].
 pub type TermId = usize;
@@ -567,7 +567,7 @@ pub(crate) fn parse_literal(written: &str) -> Result<Pattern, String> {
     }
     // Word boundaries are checked against letters and digits, so a term without
     // any (`&`, `++`) would match inside words: "r&d" would hit `&`.
-    if !norm.chars().any(crate::normalize::is_word_char) {
+    if !norm.chars().any(crate::engine::normalize::is_word_char) {
         return Err(
             "a term needs a letter or digit (one of only punctuation matches inside words)".into(),
         );
@@ -999,8 +999,8 @@ axes = [
                     );
                 }
             }
-            let matcher = crate::matcher::Matcher::new(&lex).unwrap();
-            let dups: Vec<_> = crate::lint::lint(&lex, &matcher)
+            let matcher = crate::engine::matcher::Matcher::new(&lex).unwrap();
+            let dups: Vec<_> = crate::analysis::lint::lint(&lex, &matcher)
                 .into_iter()
                 .filter(|l| l.message.contains("duplicate") || l.message.contains("both poles"))
                 .collect();

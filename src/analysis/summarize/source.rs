@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use crate::records::{self, FieldOptions, Item, RecordFormat};
-use crate::report_file::ReportPosting;
+use crate::input::records::{self, FieldOptions, Item, RecordFormat};
+use crate::report::file::ReportPosting;
 
 /// One field of the source records of a report, read on demand: the only I/O here.
 ///

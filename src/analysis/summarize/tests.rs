@@ -1,8 +1,8 @@
 //! Unit tests of summaries.
 
 use super::*;
-use crate::lexicon::Pole;
-use crate::report_file::{EvidenceTerm, TaggedPosting};
+use crate::engine::lexicon::Pole;
+use crate::report::file::{EvidenceTerm, TaggedPosting};
 
 fn posting(
     path: &str,

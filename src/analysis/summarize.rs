@@ -1,6 +1,6 @@
 //! Summaries of a report: counts, shares and mean scores per group, and the top evidence per label.
 //!
-//! Input is a stream of [`ReportPosting`]s (read back by [`crate::report_file`], or
+//! Input is a stream of [`ReportPosting`]s (read back by [`crate::report::file`], or
 //! converted from a scan's in-memory records); output is a [`Breakdown`]: per group
 //! (folder, file, label, expected label, or a field's value, see [`GroupBy`]) the
 //! postings per label with shares, the mean score, confidence and per-axis weights
@@ -14,10 +14,10 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::eval::parse_expected;
-use crate::label::Label;
-use crate::report_file::{PostingState, ReportPosting};
-use crate::score::PoleWeights;
+use crate::analysis::eval::parse_expected;
+use crate::engine::label::Label;
+use crate::engine::score::PoleWeights;
+use crate::report::file::{PostingState, ReportPosting};
 
 mod render;
 mod source;

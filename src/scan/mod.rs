@@ -15,16 +15,16 @@ use std::time::Duration;
 
 use rayon::prelude::*;
 
+use crate::engine::label::{self, Thresholds};
+use crate::engine::lexicon::{Lexicon, TermId};
+use crate::engine::matcher::{Build, BuildError, Hit, MatchScratch, Matcher};
+use crate::engine::normalize::{MappedText, NormText};
+use crate::engine::scope::{self, ScopeOptions, ScopeScratch, Status};
+use crate::engine::score;
+use crate::input::records::{self, FieldOptions, Item, RecordFormat};
+use crate::input::walk::{self, GlobError, WalkItem, WalkOptions};
 use crate::input::{self, ReadError, ReadOptions};
-use crate::label::{self, Thresholds};
-use crate::lexicon::{Lexicon, TermId};
-use crate::matcher::{Build, BuildError, Hit, MatchScratch, Matcher};
-use crate::normalize::{MappedText, NormText};
-use crate::records::{self, FieldOptions, Item, RecordFormat};
 use crate::report::{self, Outcome, Record, Reporter, ShownPath, Summary, Tagged};
-use crate::scope::{self, ScopeOptions, ScopeScratch, Status};
-use crate::score;
-use crate::walk::{self, GlobError, WalkItem, WalkOptions};
 
 /// Postings tagged per parallel chunk: large enough to keep every core busy,
 /// small enough that results stream and memory stays flat.
@@ -43,9 +43,9 @@ pub struct Engine {
 /// How postings are read before matching.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct EngineOptions {
-    /// Replace job titles with a neutral token first (see [`crate::mask`]).
+    /// Replace job titles with a neutral token first (see [`crate::input::mask`]).
     pub mask_titles: bool,
-    /// Which hits are ignored as negated or boilerplate (see [`crate::scope`]).
+    /// Which hits are ignored as negated or boilerplate (see [`crate::engine::scope`]).
     pub scope: ScopeOptions,
 }
 
@@ -198,9 +198,9 @@ impl Engine {
             return text;
         }
         match text {
-            std::borrow::Cow::Borrowed(t) => crate::mask::mask_titles(t),
+            std::borrow::Cow::Borrowed(t) => crate::input::mask::mask_titles(t),
             std::borrow::Cow::Owned(t) => {
-                std::borrow::Cow::Owned(crate::mask::mask_titles(&t).into_owned())
+                std::borrow::Cow::Owned(crate::input::mask::mask_titles(&t).into_owned())
             }
         }
     }
@@ -1081,7 +1081,7 @@ mod tests {
             let lex = Lexicon::embedded().unwrap();
             (lex.terms.iter())
                 .filter_map(|t| match &t.patterns[0] {
-                    crate::lexicon::Pattern::Literal(s) => Some(s.clone()),
+                    crate::engine::lexicon::Pattern::Literal(s) => Some(s.clone()),
                     _ => None,
                 })
                 .collect()

@@ -16,7 +16,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::score::Scores;
+use crate::engine::score::Scores;
 
 /// Default `--blend-margin`.
 pub const DEFAULT_BLEND_MARGIN: f64 = 0.2;
@@ -224,7 +224,7 @@ pub fn confidence(label: Label, evidence: f64, score: f64, needed: f64, th: &Thr
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::score::PoleWeights;
+    use crate::engine::score::PoleWeights;
 
     fn scores(cio: f64, cto: f64) -> Scores {
         Scores {

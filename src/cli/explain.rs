@@ -8,14 +8,14 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use roletag::pipeline::STDIN_NAME;
-use roletag::records::{self, Item, RecordFormat};
+use roletag::input::records::{self, Item, RecordFormat};
 use roletag::report::explain::{self, Source};
+use roletag::scan::STDIN_NAME;
 use roletag::{input, Engine, Explanation};
 
-use crate::cli::{Config, ExplainFormat, ExplainJob};
-use crate::run::{context, engine, FATAL, OK, SOME_FAILED};
-use roletag::matcher::Build;
+use crate::cli::args::{Config, ExplainFormat, ExplainJob};
+use crate::cli::run::{context, engine, FATAL, OK, SOME_FAILED};
+use roletag::engine::matcher::Build;
 
 struct Explainer<'a, W> {
     config: &'a Config,
@@ -54,7 +54,7 @@ pub(crate) fn explain(config: &Config, job: &ExplainJob) -> anyhow::Result<u8> {
                 continue;
             }
             let mut buf = Vec::new();
-            let stdin = crate::run::stdin_posting(job.scan.document_format_forced);
+            let stdin = crate::cli::run::stdin_posting(job.scan.document_format_forced);
             match input::read_from(stdin, &config.read, &mut buf) {
                 Ok(p) => x.show(STDIN_NAME, None, None, &p.text, &p.warnings)?,
                 Err(e) => x.fail(STDIN_NAME, &e.to_string()),

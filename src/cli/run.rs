@@ -12,17 +12,17 @@ use std::time::Instant;
 
 use anyhow::Context as _;
 use indicatif::{HumanCount, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
-use roletag::lint::lint;
-use roletag::matcher::Build;
-use roletag::pipeline::{ScanError, ScanOptions, ScanOutcome, STDIN_NAME};
-use roletag::records::RecordFormat;
+use roletag::analysis::lint::lint;
+use roletag::engine::matcher::Build;
+use roletag::input::records::RecordFormat;
+use roletag::input::walk::{self, WalkItem};
 use roletag::report::{self, escape_controls, Context, Format};
-use roletag::walk::{self, WalkItem};
+use roletag::scan::{ScanError, ScanOptions, ScanOutcome, STDIN_NAME};
 use roletag::{Engine, Lexicon, Record, Reporter, Scratch, Summary};
 
-use crate::cli::{Config, Job, ScanJob};
-use crate::run_report::ScanSummary;
-use crate::signals::Cancel;
+use crate::cli::args::{Config, Job, ScanJob};
+use crate::cli::report::ScanSummary;
+use crate::cli::signals::Cancel;
 
 /// All inputs tagged.
 pub(crate) const OK: u8 = 0;
@@ -33,7 +33,7 @@ pub(crate) const FATAL: u8 = 2;
 
 pub(crate) fn run(config: Config) -> anyhow::Result<ExitCode> {
     let code = match config.job {
-        Job::Explain(ref job) => crate::run_explain::explain(&config, job)?,
+        Job::Explain(ref job) => crate::cli::explain::explain(&config, job)?,
         Job::Tag {
             ref files,
             format,
@@ -47,7 +47,7 @@ pub(crate) fn run(config: Config) -> anyhow::Result<ExitCode> {
             misses,
             ref scan,
             ref grouping,
-        } => crate::run_eval::eval(&config, paths, format, misses, scan, grouping)?,
+        } => crate::cli::eval::eval(&config, paths, format, misses, scan, grouping)?,
         Job::Calibrate {
             ref paths,
             folds,
@@ -57,9 +57,9 @@ pub(crate) fn run(config: Config) -> anyhow::Result<ExitCode> {
             ref output,
             format,
             ref scan,
-        } => crate::run_eval::calibrate(
+        } => crate::cli::eval::calibrate(
             &config,
-            &crate::run_eval::CalibrateRun {
+            &crate::cli::eval::CalibrateRun {
                 paths,
                 folds,
                 fit,
@@ -70,8 +70,8 @@ pub(crate) fn run(config: Config) -> anyhow::Result<ExitCode> {
                 grouping,
             },
         )?,
-        Job::Diff(ref job) => crate::run_report::diff(job)?,
-        Job::Summarize(ref job) => crate::run_report::summarize(job)?,
+        Job::Diff(ref job) => crate::cli::report::diff(job)?,
+        Job::Summarize(ref job) => crate::cli::report::summarize(job)?,
         Job::LexiconShow => show_lexicon(&config)?,
         Job::LexiconCheck {
             ref file,
@@ -175,7 +175,7 @@ pub(crate) fn stdin_posting(format_forced: bool) -> impl io::Read {
                 Ok(_) => {}
             }
         }
-        if roletag::records::starts_with_json_record(&head) {
+        if roletag::input::records::starts_with_json_record(&head) {
             eprintln!(
                 "roletag: warning: standard input looks like JSON records, tagged here as one \
                  posting; to tag each record, use `--input-format jsonl` (or `roletag scan -`)"
@@ -466,7 +466,7 @@ fn write_file_list(
             // A report found in a folder is skipped by the scan: not listed.
             WalkItem::File(p)
                 if !job.paths.contains(&p)
-                    && roletag::pipeline::found_report(&p, &job.scan).is_some() => {}
+                    && roletag::scan::found_report(&p, &job.scan).is_some() => {}
             WalkItem::File(p) => {
                 // One a line even for a name holding a newline (issue 16).
                 let shown = p.display().to_string();
@@ -512,9 +512,9 @@ fn show_lexicon(config: &Config) -> anyhow::Result<u8> {
     let context = lex.terms.iter().filter(|t| t.context).count();
     for t in &lex.terms {
         match &t.patterns[0] {
-            roletag::lexicon::Pattern::Literal(_) => lit += 1,
-            roletag::lexicon::Pattern::Prefix(_) => wild += 1,
-            roletag::lexicon::Pattern::Regex(_) => re += 1,
+            roletag::engine::lexicon::Pattern::Literal(_) => lit += 1,
+            roletag::engine::lexicon::Pattern::Prefix(_) => wild += 1,
+            roletag::engine::lexicon::Pattern::Regex(_) => re += 1,
         }
         var += t.patterns.len() - 1;
     }
@@ -528,7 +528,7 @@ fn show_lexicon(config: &Config) -> anyhow::Result<u8> {
 }
 
 fn write_axes(out: &mut impl Write, lex: &Lexicon) -> io::Result<()> {
-    let width = |f: fn(&roletag::lexicon::Axis) -> &str, min: usize| {
+    let width = |f: fn(&roletag::engine::lexicon::Axis) -> &str, min: usize| {
         lex.axes
             .iter()
             .map(|a| f(a).len())

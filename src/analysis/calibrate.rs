@@ -25,11 +25,11 @@
 //! [`write_lexicon`] writes the weights (each term keeps its `prior`) and
 //! thresholds into a copy of the lexicon file, keeping its layout. No I/O here.
 
-use crate::eval::{Evaluation, Example};
-use crate::label::{self, Label, Thresholds};
-use crate::lexicon::{Lexicon, Pole, TermId};
+use crate::analysis::eval::{Evaluation, Example};
+use crate::engine::label::{self, Label, Thresholds};
+use crate::engine::lexicon::{Lexicon, Pole, TermId};
+use crate::engine::score::{repetition_factor, PoleWeights, Scores};
 use crate::report::Outcome;
-use crate::score::{repetition_factor, PoleWeights, Scores};
 
 /// Blend margins tried. The grid stops at 0.4 on purpose: beyond it a posting
 /// with more than 70% of its evidence on one side would be called blended, which
@@ -555,8 +555,8 @@ pub fn write_lexicon(text: &str, lexicon: &Lexicon, settings: &Settings) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::{Engine, Scratch};
     use crate::report::Record;
+    use crate::scan::{Engine, Scratch};
     use Label::*;
 
     /// A one-axis lexicon with terms `t0, t1, ...`: (pole, weight, context).

@@ -20,8 +20,8 @@ use std::sync::OnceLock;
 
 use aho_corasick::AhoCorasick;
 
-use crate::matcher::Hit;
-use crate::normalize::NormText;
+use crate::engine::matcher::Hit;
+use crate::engine::normalize::NormText;
 
 /// How many words before a hit a negation cue reaches.
 pub const NEGATION_WINDOW: usize = 4;
@@ -180,7 +180,7 @@ pub fn formula_markers() -> Vec<String> {
 /// [`apply`], reusing `scratch` so that a posting allocates nothing here.
 ///
 /// `formula_starts` are the normalised offsets where the matcher saw a formula
-/// marker ([`crate::matcher::MatchScratch::formula_starts`]); `None` searches the
+/// marker ([`crate::engine::matcher::MatchScratch::formula_starts`]); `None` searches the
 /// normalised text for them here. The statuses are the same either way.
 pub fn apply_with(
     raw: &str,
@@ -465,8 +465,8 @@ fn is_clause_delimiter(b: u8) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lexicon::Lexicon;
-    use crate::matcher::Matcher;
+    use crate::engine::lexicon::Lexicon;
+    use crate::engine::matcher::Matcher;
 
     /// Status of each hit of a one-axis lexicon on `text`, as (matched text, status).
     fn statuses(terms: &[&str], text: &str) -> Vec<(String, Status)> {
@@ -613,7 +613,7 @@ mod tests {
         let lex = Lexicon::embedded().unwrap();
         let m = Matcher::new(&lex).unwrap();
         let mut scratch = ScopeScratch::default();
-        let mut matching = crate::matcher::MatchScratch::default();
+        let mut matching = crate::engine::matcher::MatchScratch::default();
         let mut boiler = 0;
         for dir in [
             "corpora/sample",
@@ -660,7 +660,7 @@ mod tests {
         static MATCHER: OnceLock<Matcher> = OnceLock::new();
         let m = MATCHER.get_or_init(|| Matcher::new(&Lexicon::embedded().unwrap()).unwrap());
         let norm = NormText::new(raw);
-        let mut matching = crate::matcher::MatchScratch::default();
+        let mut matching = crate::engine::matcher::MatchScratch::default();
         m.find_into(norm.as_str(), &mut matching, &mut Vec::new());
         let mut lines: Vec<usize> = (matching.formula_starts().iter())
             .map(|&at| norm.line_of(at))

@@ -8,9 +8,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::lexicon::{Lexicon, Pattern, TermId};
-use crate::matcher::Matcher;
-use crate::normalize::{is_word_char, NormText};
+use crate::engine::lexicon::{Lexicon, Pattern, TermId};
+use crate::engine::matcher::Matcher;
+use crate::engine::normalize::{is_word_char, NormText};
 
 /// One suspicious entry.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]

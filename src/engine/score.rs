@@ -7,9 +7,9 @@
 //! repeated ten times weighs 3.3 occurrences, not 10, so one phrase cannot
 //! dominate a posting. No labelling and no I/O here.
 
-use crate::lexicon::{Lexicon, Pole, TermId};
-use crate::matcher::Hit;
-use crate::scope::Status;
+use crate::engine::lexicon::{Lexicon, Pole, TermId};
+use crate::engine::matcher::Hit;
+use crate::engine::scope::Status;
 
 /// CIO and CTO weight on one axis (or in total).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -156,7 +156,7 @@ fn count_words(s: &str) -> usize {
     let mut n = 0;
     let mut in_word = false;
     for c in s.chars() {
-        let w = crate::normalize::is_word_char(c);
+        let w = crate::engine::normalize::is_word_char(c);
         if w && !in_word {
             n += 1;
         }
@@ -168,8 +168,8 @@ fn count_words(s: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::matcher::Matcher;
-    use crate::normalize::NormText;
+    use crate::engine::matcher::Matcher;
+    use crate::engine::normalize::NormText;
 
     fn lexicon() -> Lexicon {
         Lexicon::from_toml(

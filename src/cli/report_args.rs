@@ -7,8 +7,8 @@ use std::path::PathBuf;
 
 use anyhow::bail;
 use clap::ValueEnum;
-use roletag::diff::KeyBy;
-use roletag::summarize::{GroupBy, SummaryOptions, TermOrder};
+use roletag::analysis::diff::KeyBy;
+use roletag::analysis::summarize::{GroupBy, SummaryOptions, TermOrder};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct DiffArgs {

@@ -9,7 +9,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
 use super::{Breakdown, GroupStats, TermOrder, ALL};
-use crate::label::Label;
+use crate::engine::label::Label;
 use crate::report::{counted, round4};
 
 /// `x` rounded to `decimals` for a signed table cell: a tiny negative prints `+0.00`, not `-0.00`.

@@ -16,11 +16,11 @@ use serde_json::error::Category;
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use crate::label::Label;
-use crate::lexicon::{Lexicon, Pole};
-use crate::records::read_line_capped;
+use crate::engine::label::Label;
+use crate::engine::lexicon::{Lexicon, Pole};
+use crate::engine::score::PoleWeights;
+use crate::input::records::read_line_capped;
 use crate::report::{round4, Outcome, Record, SCHEMA_VERSION};
-use crate::score::PoleWeights;
 
 /// One posting of a report.
 #[derive(Clone, Debug, PartialEq)]

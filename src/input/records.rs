@@ -444,7 +444,7 @@ fn extract(at: Position, get: impl Fn(&str) -> Option<String>, fields: &FieldOpt
         parts.extend(fields.text_fields.iter().filter_map(|f| get(f)));
         fields.text_fields.iter().map(String::as_str).collect()
     };
-    parts.retain(|p| !crate::normalize::is_blank(p));
+    parts.retain(|p| !crate::engine::normalize::is_blank(p));
     if parts.is_empty() {
         let message = format!(
             "line {}: record has no text in any of the fields {} (choose with --text-field)",
@@ -521,7 +521,7 @@ fn read_csv(
         } else {
             let get = |name: &str| {
                 let s = String::from_utf8_lossy(rows.field(column(name)?)).into_owned();
-                (!crate::normalize::is_blank(&s)).then_some(s)
+                (!crate::engine::normalize::is_blank(&s)).then_some(s)
             };
             extract(at, get, fields)
         };

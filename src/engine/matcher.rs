@@ -13,10 +13,10 @@
 //! specific (literal before wildcard before regex), then the earliest entry.
 //! So "product architecture" is one hit, never also "product". No I/O here.
 //!
-//! The automaton also holds [`crate::scope`]'s boilerplate formulas, normalised,
+//! The automaton also holds [`crate::engine::scope`]'s boilerplate formulas, normalised,
 //! as *markers*: they make no hit, but [`MatchScratch::formula_starts`] tells the
 //! scope which lines can carry one, so it searches only those (see
-//! [`crate::scope::apply_with`]).
+//! [`crate::engine::scope::apply_with`]).
 
 use aho_corasick::automaton::Automaton;
 use aho_corasick::dfa::DFA;
@@ -25,9 +25,9 @@ use std::sync::OnceLock;
 
 use regex::{Regex, RegexSet};
 
-use crate::lexicon::{Lexicon, Pattern, TermId};
-use crate::normalize::{is_word_char, NormText};
-use crate::scope::Status;
+use crate::engine::lexicon::{Lexicon, Pattern, TermId};
+use crate::engine::normalize::{is_word_char, NormText};
+use crate::engine::scope::Status;
 
 /// One match of a term. `start..end` are byte offsets into the *normalised* text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,7 +38,7 @@ pub struct Hit {
     pub end: usize,
     /// The term that matched.
     pub term: TermId,
-    /// Whether it counts (set by [`crate::scope`]; the matcher leaves it `Counted`).
+    /// Whether it counts (set by [`crate::engine::scope`]; the matcher leaves it `Counted`).
     pub status: Status,
 }
 
@@ -151,7 +151,7 @@ pub struct MatchScratch {
 
 impl MatchScratch {
     /// After [`Matcher::find_into`]: the normalised offsets, in no particular
-    /// order, where a boilerplate formula ([`crate::scope::formula_markers`])
+    /// order, where a boilerplate formula ([`crate::engine::scope::formula_markers`])
     /// occurs. Any line whose raw text holds a formula has one of them.
     pub fn formula_starts(&self) -> &[usize] {
         &self.formulas
@@ -259,7 +259,7 @@ impl Matcher {
         }
         let markers_from = literals.len();
         literals.extend(
-            crate::scope::formula_markers()
+            crate::engine::scope::formula_markers()
                 .into_iter()
                 .map(String::into_bytes),
         );

@@ -9,14 +9,14 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use roletag::calibrate::{self, Calibration, Features, FitOptions, Folds, Settings};
-use roletag::eval::{self, Collected, Evaluation, Example, Grouping};
+use roletag::analysis::calibrate::{self, Calibration, Features, FitOptions, Folds, Settings};
+use roletag::analysis::eval::{self, Collected, Evaluation, Example, Grouping};
 use roletag::report::{Outcome, VERSION};
 use roletag::ScanOptions;
 
-use crate::cli::{Config, EvalFormat};
-use crate::run::{engine, FATAL, OK, SOME_FAILED};
-use roletag::matcher::Build;
+use crate::cli::args::{Config, EvalFormat};
+use crate::cli::run::{engine, FATAL, OK, SOME_FAILED};
+use roletag::engine::matcher::Build;
 
 /// Gathers labelled examples, or says why there are none (`Err(exit code)`).
 fn collect(
@@ -228,7 +228,7 @@ fn write_calibration(
         th.min_terms
     )?;
     let lex = &config.lexicon;
-    let mut changes: Vec<(f64, f64, &roletag::lexicon::Term)> = (lex.terms.iter())
+    let mut changes: Vec<(f64, f64, &roletag::engine::lexicon::Term)> = (lex.terms.iter())
         .zip(&c.settings.weights)
         .map(|(t, w)| (t.prior.unwrap_or(t.weight), w / lex.axes[t.axis].weight, t))
         .filter(|(p, w, _)| (p - w).abs() > 1e-9)
@@ -266,14 +266,14 @@ fn write_calibration(
 fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
     use anyhow::Context as _;
     let write = || -> anyhow::Result<()> {
-        if crate::run::is_special_file(path) {
+        if crate::cli::run::is_special_file(path) {
             std::fs::OpenOptions::new()
                 .write(true)
                 .open(path)?
                 .write_all(text.as_bytes())?;
             return Ok(());
         }
-        let mut tmp = crate::run::temp_beside(path)?;
+        let mut tmp = crate::cli::run::temp_beside(path)?;
         tmp.write_all(text.as_bytes())?;
         tmp.persist(path).map_err(|e| e.error)?;
         Ok(())

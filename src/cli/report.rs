@@ -13,14 +13,14 @@ use std::io::{self, BufRead, BufReader, Write};
 use std::path::Path;
 
 use anyhow::Context as _;
-use roletag::diff::Differ;
-use roletag::pipeline::DEFAULT_MAX_BYTES;
-use roletag::report_file::{read_report, ReadIssue, ReportPosting};
-use roletag::summarize::{Breakdown, GroupBy, SourceFields, Summarizer, TermOrder};
+use roletag::analysis::diff::Differ;
+use roletag::analysis::summarize::{Breakdown, GroupBy, SourceFields, Summarizer, TermOrder};
+use roletag::report::file::{read_report, ReadIssue, ReportPosting};
+use roletag::scan::DEFAULT_MAX_BYTES;
 use roletag::{Lexicon, Record};
 
-use crate::cli_report::{DiffFormat, DiffJob, SummarizeJob, SummaryFormat};
-use crate::run::{FATAL, OK, SOME_FAILED};
+use crate::cli::report_args::{DiffFormat, DiffJob, SummarizeJob, SummaryFormat};
+use crate::cli::run::{FATAL, OK, SOME_FAILED};
 
 /// Issues printed per report before only counting them.
 const SHOWN_ISSUES: u64 = 10;
@@ -189,7 +189,10 @@ pub(crate) struct ScanSummary<'a> {
 }
 
 impl<'a> ScanSummary<'a> {
-    pub(crate) fn new(options: roletag::summarize::SummaryOptions, lexicon: &'a Lexicon) -> Self {
+    pub(crate) fn new(
+        options: roletag::analysis::summarize::SummaryOptions,
+        lexicon: &'a Lexicon,
+    ) -> Self {
         let field = match &options.by {
             GroupBy::Field(name) => Some(name.clone()),
             _ => None,

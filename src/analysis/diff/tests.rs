@@ -1,8 +1,8 @@
 //! Unit tests of report diffs.
 
 use super::*;
-use crate::report_file::{EvidenceTerm, TaggedPosting};
-use crate::score::PoleWeights;
+use crate::engine::score::PoleWeights;
+use crate::report::file::{EvidenceTerm, TaggedPosting};
 
 fn ev(term: &str, pole: Pole, count: u32, contribution: f64) -> EvidenceTerm {
     EvidenceTerm {

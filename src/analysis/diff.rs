@@ -1,7 +1,7 @@
 //! Comparing two reports: which postings changed label, and the evidence that moved them.
 //!
 //! Input is the [`ReportPosting`]s of an old and a new report (from
-//! [`crate::report_file`]), joined by a [`KeyBy`] key; output is a [`Diff`]: the
+//! [`crate::report::file`]), joined by a [`KeyBy`] key; output is a [`Diff`]: the
 //! label-change matrix (old state rows, new state columns, with `failed`, `added`
 //! and `removed`) and every changed posting with its old and new label and score
 //! and, for a label change, the terms whose contribution changed, largest change
@@ -14,10 +14,10 @@ use std::str::FromStr;
 
 use serde::Serialize;
 
-use crate::label::Label;
-use crate::lexicon::Pole;
+use crate::engine::label::Label;
+use crate::engine::lexicon::Pole;
+use crate::report::file::{PostingState, ReportPosting, TaggedPosting};
 use crate::report::round4;
-use crate::report_file::{PostingState, ReportPosting, TaggedPosting};
 
 mod render;
 

@@ -15,9 +15,9 @@ use std::sync::atomic::AtomicBool;
 
 use serde::Serialize;
 
-use crate::label::Label;
-use crate::pipeline::{scan, Engine, ScanError, ScanOptions};
+use crate::engine::label::Label;
 use crate::report::{Outcome, Record, Reporter, Summary};
+use crate::scan::{scan, Engine, ScanError, ScanOptions};
 
 /// Labelled examples gathered from folders or record files.
 #[derive(Clone, Debug, Default)]
