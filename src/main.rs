@@ -33,10 +33,10 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
-        Err(err) if is_broken_pipe(&err) => ExitCode::from(cli::run::OK),
+        Err(err) if is_broken_pipe(&err) => ExitCode::from(cli::exit::OK),
         Err(err) => {
             eprintln!("roletag: {err:#}");
-            ExitCode::from(cli::run::FATAL)
+            ExitCode::from(cli::exit::FATAL)
         }
     }
 }

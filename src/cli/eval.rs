@@ -15,7 +15,8 @@ use roletag::report::{Outcome, VERSION};
 use roletag::ScanOptions;
 
 use crate::cli::args::{Config, EvalFormat};
-use crate::cli::run::{engine, FATAL, OK, SOME_FAILED};
+use crate::cli::exit::{FATAL, OK, SOME_FAILED};
+use crate::cli::setup::engine;
 use roletag::engine::matcher::Build;
 
 /// Gathers labelled examples, or says why there are none (`Err(exit code)`).
@@ -266,14 +267,14 @@ fn write_calibration(
 fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
     use anyhow::Context as _;
     let write = || -> anyhow::Result<()> {
-        if crate::cli::run::is_special_file(path) {
+        if crate::cli::output::is_special_file(path) {
             std::fs::OpenOptions::new()
                 .write(true)
                 .open(path)?
                 .write_all(text.as_bytes())?;
             return Ok(());
         }
-        let mut tmp = crate::cli::run::temp_beside(path)?;
+        let mut tmp = crate::cli::output::temp_beside(path)?;
         tmp.write_all(text.as_bytes())?;
         tmp.persist(path).map_err(|e| e.error)?;
         Ok(())

@@ -14,7 +14,8 @@ use roletag::scan::STDIN_NAME;
 use roletag::{input, Engine, Explanation};
 
 use crate::cli::args::{Config, ExplainFormat, ExplainJob};
-use crate::cli::run::{context, engine, FATAL, OK, SOME_FAILED};
+use crate::cli::exit::{FATAL, OK, SOME_FAILED};
+use crate::cli::setup::{context, engine};
 use roletag::engine::matcher::Build;
 
 struct Explainer<'a, W> {
@@ -54,7 +55,7 @@ pub(crate) fn explain(config: &Config, job: &ExplainJob) -> anyhow::Result<u8> {
                 continue;
             }
             let mut buf = Vec::new();
-            let stdin = crate::cli::run::stdin_posting(job.scan.document_format_forced);
+            let stdin = crate::cli::setup::stdin_posting(job.scan.document_format_forced);
             match input::read_from(stdin, &config.read, &mut buf) {
                 Ok(p) => x.show(STDIN_NAME, None, None, &p.text, &p.warnings)?,
                 Err(e) => x.fail(STDIN_NAME, &e.to_string()),

@@ -19,8 +19,8 @@ use roletag::report::file::{read_report, ReadIssue, ReportPosting};
 use roletag::scan::DEFAULT_MAX_BYTES;
 use roletag::{Lexicon, Record};
 
+use crate::cli::exit::{FATAL, OK, SOME_FAILED};
 use crate::cli::report_args::{DiffFormat, DiffJob, SummarizeJob, SummaryFormat};
-use crate::cli::run::{FATAL, OK, SOME_FAILED};
 
 /// Issues printed per report before only counting them.
 const SHOWN_ISSUES: u64 = 10;
