@@ -33,9 +33,10 @@ pub use engine::lexicon::{Lexicon, LexiconError, Pole, TermId};
 pub use engine::matcher::{Hit, Matcher};
 pub use engine::normalize::NormText;
 pub use engine::score::Scores;
+pub use engine::tagger::{Engine, EngineOptions, Explanation, Scratch, Span};
 pub use input::{DocFormat, ReadOptions};
 pub use report::{Record, Reporter, Summary};
-pub use scan::{scan, Engine, EngineOptions, Explanation, ScanOptions, Scratch, Span};
+pub use scan::{scan, ScanOptions};
 
 #[cfg(test)]
 mod testoibits {

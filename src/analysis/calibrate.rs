@@ -555,8 +555,8 @@ pub fn write_lexicon(text: &str, lexicon: &Lexicon, settings: &Settings) -> Resu
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::tagger::{Engine, Scratch};
     use crate::report::Record;
-    use crate::scan::{Engine, Scratch};
     use Label::*;
 
     /// A one-axis lexicon with terms `t0, t1, ...`: (pole, weight, context).

@@ -16,8 +16,9 @@ use std::sync::atomic::AtomicBool;
 use serde::Serialize;
 
 use crate::engine::label::Label;
+use crate::engine::tagger::Engine;
 use crate::report::{Outcome, Record, Reporter, Summary};
-use crate::scan::{scan, Engine, ScanError, ScanOptions};
+use crate::scan::{scan, ScanError, ScanOptions};
 
 /// Labelled examples gathered from folders or record files.
 #[derive(Clone, Debug, Default)]

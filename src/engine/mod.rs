@@ -11,3 +11,4 @@ pub mod matcher;
 pub mod normalize;
 pub mod scope;
 pub mod score;
+pub mod tagger;

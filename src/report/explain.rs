@@ -15,7 +15,7 @@ use super::table::label_color;
 use super::{round4, Context, Outcome, Record};
 use crate::engine::lexicon::Pole;
 use crate::engine::scope::Status;
-use crate::scan::Explanation;
+use crate::engine::tagger::Explanation;
 
 const BOLD: &str = "\x1b[1m";
 const DIM: &str = "\x1b[2m";

@@ -266,8 +266,8 @@ mod tests {
 
     use super::*;
     use crate::engine::label::Thresholds;
+    use crate::engine::tagger::{Engine, Scratch};
     use crate::report::json::write_record;
-    use crate::scan::{Engine, Scratch};
     use proptest::prelude::*;
 
     fn engine() -> &'static Engine {

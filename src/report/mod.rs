@@ -29,7 +29,7 @@ mod table;
 
 use std::io::{self, Write};
 
-use crate::engine::label::{Label, Tagging, Thresholds};
+use crate::engine::label::{Label, Thresholds};
 use crate::engine::lexicon::Lexicon;
 use crate::engine::score::{Scores, TermTally};
 
@@ -38,6 +38,7 @@ pub use self::html::Html;
 pub use self::json::{Json, JsonLines};
 pub use self::long::Long;
 pub use self::table::Table;
+pub use crate::engine::tagger::Tagged;
 
 /// The version of the JSON report's structure, carried as `schema_version` by every
 /// posting object and by the `--format json` header. It goes up when a field changes
@@ -86,15 +87,6 @@ pub enum Outcome {
     Failed(String),
     /// Skipped on purpose (a binary file); the message says why.
     Skipped(String),
-}
-
-/// A tagged posting's label and the scores behind it.
-#[derive(Clone, Debug)]
-pub struct Tagged {
-    /// The label, score and confidence.
-    pub tagging: Tagging,
-    /// Per-axis weights and term tallies.
-    pub scores: Scores,
 }
 
 impl Record {

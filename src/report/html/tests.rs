@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::engine::label::Thresholds;
-use crate::scan::{Engine, Scratch};
+use crate::engine::tagger::{Engine, Scratch};
 
 const CIO: &str = "IT Manager. Support 400 internal users, run the service desk and the ERP \
     (SAP S/4HANA), own the IT budget, ITIL and vendor management.";
