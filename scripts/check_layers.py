@@ -22,7 +22,7 @@ SRC = ROOT / "src"
 # Lowest first. `lib.rs` sits above them all; `cli/` is the binary (a crate of its own).
 LAYERS = ["input", "engine", "report", "scan", "analysis"]
 # The engine's stages in pipeline order; a stage may use only the stages before it.
-ENGINE_ORDER = ["normalize", "lexicon", "thresholds", "matcher", "scope", "score", "label", "tagger"]
+ENGINE_ORDER = ["normalize", "thresholds", "lexicon", "formulas", "matcher", "scope", "score", "label", "tagger"]
 
 IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
 PATH_RE = re.compile(r"\b(crate|super)((?:::" + IDENT + r")*)(::\{)?")

@@ -403,4 +403,28 @@ mod tests {
             .message
             .starts_with("wildcard `w7x*` also matches `w7xyz`"));
     }
+
+    /// Lexicon hygiene (with `shipped_lexicons_are_canonical` in the lexicon's tests):
+    /// no shipped lexicon has a duplicate or a term on both poles.
+    #[test]
+    fn shipped_lexicons_have_no_duplicates() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("lexicon");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "toml") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let lex = Lexicon::from_toml(&text, &path.display().to_string()).unwrap();
+            let matcher = Matcher::new(&lex).unwrap();
+            let dups: Vec<_> = lint(&lex, &matcher)
+                .into_iter()
+                .filter(|l| l.message.contains("duplicate") || l.message.contains("both poles"))
+                .collect();
+            assert!(dups.is_empty(), "{}: {dups:#?}", path.display());
+            checked += 1;
+        }
+        assert!(checked > 0, "no lexicon in {}", dir.display());
+    }
 }

@@ -27,7 +27,6 @@ use regex::{Regex, RegexSet};
 
 use crate::engine::lexicon::{Lexicon, Pattern, TermId};
 use crate::engine::normalize::{is_word_char, NormText};
-use crate::engine::scope::Status;
 
 /// One match of a term. `start..end` are byte offsets into the *normalised* text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,6 +39,29 @@ pub struct Hit {
     pub term: TermId,
     /// Whether it counts (set by [`crate::engine::scope`]; the matcher leaves it `Counted`).
     pub status: Status,
+}
+
+/// Whether a hit counts toward the score.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Status {
+    /// Evidence about the role.
+    #[default]
+    Counted,
+    /// Negated ("no ERP experience needed").
+    Negated,
+    /// In company, benefits or legal boilerplate.
+    Boilerplate,
+}
+
+impl Status {
+    /// `counted`, `negated` or `boilerplate`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Counted => "counted",
+            Status::Negated => "negated",
+            Status::Boilerplate => "boilerplate",
+        }
+    }
 }
 
 /// Tie-break rank of a pattern kind: lower is more specific.
@@ -151,7 +173,7 @@ pub struct MatchScratch {
 
 impl MatchScratch {
     /// After [`Matcher::find_into`]: the normalised offsets, in no particular
-    /// order, where a boilerplate formula ([`crate::engine::scope::formula_markers`])
+    /// order, where a boilerplate formula ([`crate::engine::formulas::formula_markers`])
     /// occurs. Any line whose raw text holds a formula has one of them.
     pub fn formula_starts(&self) -> &[usize] {
         &self.formulas
@@ -259,7 +281,7 @@ impl Matcher {
         }
         let markers_from = literals.len();
         literals.extend(
-            crate::engine::scope::formula_markers()
+            crate::engine::formulas::formula_markers()
                 .into_iter()
                 .map(String::into_bytes),
         );

@@ -5,6 +5,7 @@
 //! order: [`lexicon`] -> [`normalize`] -> [`matcher`] -> [`scope`] -> [`score`] -> [`label`].
 //! Nothing here reads files, walks folders or writes reports.
 
+pub mod formulas;
 pub mod label;
 pub mod lexicon;
 pub mod matcher;
@@ -12,3 +13,4 @@ pub mod normalize;
 pub mod scope;
 pub mod score;
 pub mod tagger;
+pub mod thresholds;

@@ -19,6 +19,7 @@ mod entities;
 pub use entities::decode_entities;
 mod docx;
 mod html;
+pub mod invisible;
 pub mod mask;
 mod pdf;
 pub mod records;
@@ -367,7 +368,7 @@ fn extract_at_most(
         }
         DocFormat::Pdf => owned(pdf::text(bytes)?),
     };
-    if crate::engine::normalize::is_blank(&posting.text) {
+    if invisible::is_blank(&posting.text) {
         return Err(ReadError::Empty);
     }
     Ok(posting)

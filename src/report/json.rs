@@ -349,3 +349,6 @@ pub(crate) fn summary_json(s: &Summary) -> serde_json::Value {
         "labels": labels,
     })
 }
+
+#[cfg(test)]
+mod tests;
