@@ -9,11 +9,14 @@ import each other in a circle, and the engine's stages keep their pipeline order
 same way for circles. Every `crate::...` and `super::...` path counts, in `use` lines,
 in code and in test modules alike; comments do not.
 
-    python3 scripts/check_layers.py          # from anywhere; exit 1 and one line per problem
+    python3 scripts/check_layers.py              # from anywhere; exit 1 and one line per problem
+    python3 scripts/check_layers.py --self-test  # shows that it fails on an upward import and a circle
 """
 
 import re
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,18 +81,15 @@ def references(mod: tuple, text: str):
         if kind == "crate":
             base = segs
         else:
-            # `super` is the parent of the module the file defines; a file's own
-            # `mod tests { use super::* }` means the file itself, so one level is
-            # as far as a bare `super` in a file can reach.
+            # `super` is resolved from the module the file defines. Inside an inline
+            # `mod tests { use super::* }` that is one level too high, which lands on
+            # the layer's own index (mod.rs) and is not counted: use `crate::` paths
+            # in inline modules to reach a sibling.
             ups = 1
             while segs and segs[0] == "super":
                 ups += 1
                 segs = segs[1:]
-            parent = list(mod[: max(len(mod) - ups, 0)])
-            # `use super::*` inside `mod tests` of a file refers to the file itself.
-            if "mod tests" in code and ups == 1 and not segs:
-                parent = list(mod)
-            base = parent + segs
+            base = list(mod[: max(len(mod) - ups, 0)]) + segs
         if brace:
             for item in brace_items(code, m.end() - 1):
                 yield tuple(base + [s for s in item.split("::") if s and s != "self"])
@@ -160,7 +160,7 @@ def cycles(edges: dict) -> list:
 
 def check(files: list, reexports: dict, problems: list, is_lib: bool):
     modules = {module_of(f) for f in files}
-    edges, where = {}, {}
+    edges = {}
     for f in files:
         mod = module_of(f)
         if not mod:
@@ -170,7 +170,7 @@ def check(files: list, reexports: dict, problems: list, is_lib: bool):
             there = unit_of(ref, modules, reexports)
             if there is None or there == here:
                 continue
-            rel = f.relative_to(ROOT)
+            rel = Path("src") / f.relative_to(SRC)
             if is_lib and there[0] != here[0]:
                 if LAYERS.index(there[0]) > LAYERS.index(here[0]):
                     problems.append(f"{rel}: layer {here[0]} uses {'::'.join(ref)} (layer {there[0]} is above it)")
@@ -183,13 +183,15 @@ def check(files: list, reexports: dict, problems: list, is_lib: bool):
                 if a in ENGINE_ORDER and b in ENGINE_ORDER and ENGINE_ORDER.index(b) > ENGINE_ORDER.index(a):
                     problems.append(f"{rel}: engine stage {a} uses the later stage {'::'.join(ref)}")
             edges.setdefault(here, set()).add(there)
-            where.setdefault((here, there), rel)
     for comp in cycles(edges):
         names = " <-> ".join("::".join(c) for c in comp)
         problems.append(f"import circle: {names}")
 
 
-def main() -> int:
+def problems_in(src: Path) -> list:
+    """Every problem of the tree under `src` (a copy of src/ in the self-test)."""
+    global SRC
+    SRC = src
     lib_files = [p for p in SRC.rglob("*.rs") if p.relative_to(SRC).parts[0] not in ("cli", "main.rs")]
     bin_files = [p for p in SRC.rglob("*.rs") if p.relative_to(SRC).parts[0] in ("cli", "main.rs")]
     layers = {p.relative_to(SRC).parts[0] for p in lib_files if len(p.relative_to(SRC).parts) > 1}
@@ -199,10 +201,38 @@ def main() -> int:
     reexports = root_reexports((SRC / "lib.rs").read_text(encoding="utf-8"))
     check(lib_files, reexports, problems, True)
     check(bin_files, {}, problems, False)
+    return problems, len(lib_files), len(bin_files)
+
+
+def self_test() -> int:
+    """The check fails on a copy of src/ given an upward import, then a circle."""
+    cases = [
+        ("engine/score.rs", "use crate::report::Record;", "layer engine uses report::Record"),
+        ("engine/matcher.rs", "use crate::engine::scope::ScopeOptions;", "import circle: engine::matcher <-> engine::scope"),
+        ("cli/exit.rs", "use crate::cli::run::run;", "import circle:"),
+    ]
+    for file, line, expected in cases:
+        with tempfile.TemporaryDirectory() as tmp:
+            copy = Path(tmp) / "src"
+            shutil.copytree(ROOT / "src", copy)
+            target = copy / file
+            target.write_text(line + "\n" + target.read_text(encoding="utf-8"), encoding="utf-8")
+            found = problems_in(copy)[0]
+            if not any(expected in p for p in found):
+                print(f"check_layers --self-test: `{line}` in {file} was not caught: {found}")
+                return 1
+    print(f"check_layers --self-test: {len(cases)} planted problems caught")
+    return 0
+
+
+def main() -> int:
+    if sys.argv[1:] == ["--self-test"]:
+        return self_test()
+    problems, libs, bins = problems_in(ROOT / "src")
     for p in problems:
         print(f"check_layers: {p}")
     if not problems:
-        print(f"check_layers: {len(lib_files)} library files on {len(LAYERS)} layers, {len(bin_files)} binary files: no upward import, no circle")
+        print(f"check_layers: {libs} library files on {len(LAYERS)} layers, {bins} binary files: no upward import, no circle")
     return 1 if problems else 0
 
 
