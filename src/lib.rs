@@ -1,13 +1,24 @@
 //! roletag: tag job postings as CIO-like, CTO-like, blended or unclassified, with the evidence.
 //!
-//! The pipeline runs in one direction, one module a stage:
-//! [`lexicon`](engine::lexicon) (TOML -> [`Lexicon`]) -> [`input`] (text, HTML, DOCX or PDF bytes -> text) ->
-//! [`normalize`](engine::normalize) (text -> [`NormText`]) -> [`matcher`](engine::matcher) (text -> [`Hit`]s) ->
-//! [`score`](engine::score) (hits -> [`Scores`]) -> [`label`](engine::label) (scores -> [`Tagging`]) ->
-//! [`report`] (records -> bytes). [`walk`](input::walk) lists postings under folders and
-//! [`scan`](mod@scan) runs the stages over them in parallel; [`lint`](analysis::lint) checks lexicons.
-//! [`report::file`] reads reports back, for [`diff`](analysis::diff) (compare two runs) and
-//! [`summarize`](analysis::summarize) (counts, shares and means per group).
+//! The pipeline runs in one direction, one folder a layer, each using only the layers
+//! before it (`docs/architecture.md`):
+//! - [`input`]: a file, a reader or bytes (text, HTML, DOCX, PDF) -> a posting's text;
+//!   [`records`](input::records) splits JSON, JSON Lines and CSV files into postings and
+//!   [`walk`](input::walk) lists the files under folders.
+//! - [`engine`]: a posting's text -> its label and evidence, one module a stage:
+//!   [`lexicon`](engine::lexicon) (TOML -> [`Lexicon`]) -> [`normalize`](engine::normalize)
+//!   (text -> [`NormText`]) -> [`matcher`](engine::matcher) (text -> [`Hit`]s) ->
+//!   [`scope`](engine::scope) (negated or boilerplate hits) -> [`score`](engine::score)
+//!   (hits -> [`Scores`]) -> [`label`](engine::label) (scores -> [`Tagging`]); the
+//!   [`Engine`] runs them all on one posting.
+//! - [`report`]: [`Record`]s -> bytes through a [`Reporter`] (JSON Lines, JSON, CSV, a
+//!   table, HTML), and [`report::file`] reads reports back.
+//! - [`scan`](mod@scan): roots -> every posting's [`Record`], tagged in parallel and
+//!   reported in order ([`scan()`]).
+//! - [`analysis`]: [`eval`](analysis::eval) and [`calibrate`](analysis::calibrate) measure
+//!   and tune against labelled postings, [`diff`](analysis::diff) compares two reports,
+//!   [`summarize`](analysis::summarize) sums one up per group, and
+//!   [`lint`](analysis::lint) checks lexicons.
 //!
 //! ```
 //! use roletag::{Engine, Lexicon, Label, Scratch, Thresholds};

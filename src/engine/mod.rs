@@ -1,9 +1,12 @@
 //! The engine: one posting's text in, its label and evidence out.
 //!
-//! In: a [`Lexicon`](lexicon::Lexicon) (TOML) once, then text. Out: a
-//! [`Tagging`](label::Tagging) with its [`Scores`](score::Scores). The stages run in file
-//! order: [`lexicon`] -> [`normalize`] -> [`matcher`] -> [`scope`] -> [`score`] -> [`label`].
-//! Nothing here reads files, walks folders or writes reports.
+//! In: a [`Lexicon`](lexicon::Lexicon) (TOML) once, then a posting's text. Out:
+//! [`Tagged`](tagger::Tagged): a [`Tagging`](label::Tagging) (label, score, confidence) and
+//! the [`Scores`](score::Scores) behind it. The stages, each using only those before it:
+//! [`normalize`] -> [`thresholds`] -> [`lexicon`] -> [`formulas`] -> [`matcher`] ->
+//! [`scope`] -> [`score`] -> [`label`]; [`tagger`] holds the [`Engine`](tagger::Engine)
+//! that runs them on one posting. Below it is only [`crate::input`] (entities, title
+//! masking, read options); nothing here walks folders or writes reports.
 
 pub mod formulas;
 pub mod label;

@@ -1,6 +1,10 @@
-//! Reading one posting's text from a file or from bytes, whatever its format.
+//! Input: where postings come from, and one posting's text read from a file or bytes.
 //!
-//! Input is a path (or bytes already read) and a [`DocFormat`], chosen by file
+//! The first layer; it uses nothing else of the crate. [`walk`] lists the files under
+//! folders, [`records`] splits JSON, JSON Lines, CSV and TSV files into postings
+//! ([`records::Item`]), [`mask`] hides job titles and [`invisible`] says what counts as
+//! no text. This file reads one document: input is a path (or bytes already read) and a
+//! [`DocFormat`], chosen by file
 //! extension unless [`ReadOptions::format`] says otherwise; output is the
 //! posting's text with any warnings, or a [`ReadError`] saying why there is none.
 //! Text and HTML bytes go through one set of encoding rules (BOM, UTF-8, then a

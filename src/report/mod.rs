@@ -6,6 +6,8 @@
 //! (a header with provenance, the postings, a summary), `csv` (flat columns),
 //! `table` (one greppable line per posting), `long` (a block per posting for
 //! people) and `html` (one self-contained page with charts and a table). Numbers are rounded here, at the boundary, and nowhere else.
+//! [`explain`] renders `roletag explain`; [`file`](mod@file) reads a report back into postings.
+//! Uses the engine (labels, scores, the lexicon) and input; never the scan above it.
 //!
 //! The JSON object of a posting has, in order: `schema_version` ([`SCHEMA_VERSION`]), `path`
 //! (then `path_bytes`, the raw bytes of a path that is not valid UTF-8; then `record` and `id`
