@@ -144,6 +144,53 @@ fn scan_is_byte_identical_across_thread_counts() {
 }
 
 #[test]
+fn blend_floor_flag_is_checked_and_reported() {
+    let bad = run(&["--blend-floor", "2.5", "tag", "corpora/sample"]);
+    assert_code(&bad, 2);
+    assert!(
+        stderr(&bad).contains("--blend-floor: blend floor must be in [0, 2], got 2.5"),
+        "{}",
+        stderr(&bad)
+    );
+    // mini needs 3 core evidence; ERP, service desk and internal users give the CIO
+    // side 6, the product roadmap gives the CTO side 2 (score -0.5, inside a 0.6
+    // margin): blended when each side needs half the bar, cio-like when it needs all.
+    let posting = "Run the ERP and the service desk for internal users; \
+                   join the product roadmap reviews.";
+    let label = |floor: &str| {
+        let o = run_with_stdin(
+            &[
+                "--lexicon",
+                MINI,
+                "--blend-margin",
+                "0.6",
+                "--blend-floor",
+                floor,
+                "tag",
+                "--format",
+                "json",
+            ],
+            posting,
+        );
+        assert_code(&o, 0);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+        v["label"].as_str().unwrap_or_default().to_string()
+    };
+    assert_eq!(label("0.5"), "blended");
+    assert_eq!(label("1"), "cio-like");
+    let o = run(&[
+        "--blend-floor",
+        "0.75",
+        "scan",
+        "--format",
+        "json",
+        "corpora/sample",
+    ]);
+    let r: JsonReport = serde_json::from_slice(&o.stdout).expect("one JSON document");
+    assert!(close(r.roletag.thresholds.blend_floor, 0.75));
+}
+
+#[test]
 fn scan_json_has_provenance_and_summary() {
     let d = mixed_folder();
     let o = run(&[
@@ -162,6 +209,10 @@ fn scan_json_has_provenance_and_summary() {
     let r: JsonReport = serde_json::from_slice(&o.stdout).expect("one JSON document");
     assert!(close(r.roletag.thresholds.length_exponent, 0.25));
     assert_eq!(r.roletag.thresholds.min_terms, 1, "the built-in default");
+    assert!(
+        close(r.roletag.thresholds.blend_floor, 0.5),
+        "the built-in default"
+    );
     assert_eq!(r.roletag.version, env!("CARGO_PKG_VERSION"));
     assert_eq!(r.roletag.schema_version, 1);
     assert!(r.postings.iter().all(|p| p.schema_version() == 1));

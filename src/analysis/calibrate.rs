@@ -20,7 +20,7 @@
 //!    (data scientists, DevOps) is too often technology work to teach weights.
 //! 2. **Thresholds** by grid search (blend margin, minimum evidence, length
 //!    exponent), maximising the class-balanced macro-F1 minus a penalty for
-//!    CIO/CTO mix-ups. `min_terms` is kept as given.
+//!    CIO/CTO mix-ups. `min_terms` and `blend_floor` are kept as given.
 //!
 //! [`write_lexicon`] writes the weights (each term keeps its `prior`) and
 //! thresholds into a copy of the lexicon file, keeping its layout. No I/O here.
@@ -258,7 +258,7 @@ fn objective(pairs: impl Iterator<Item = (Label, Option<Label>)>, cw: &[f64; 4])
 }
 
 /// Sets the thresholds that maximise the objective for `weights`; returns them
-/// with the objective. `min_terms` is kept from `start`.
+/// with the objective. `min_terms` and `blend_floor` are kept from `start`.
 pub fn fit_thresholds(
     lexicon: &Lexicon,
     data: &[&Features],
@@ -278,7 +278,7 @@ pub fn fit_thresholds(
                     blend_margin,
                     min_evidence,
                     length_exponent,
-                    min_terms: start.min_terms,
+                    ..start
                 };
                 let pairs = data
                     .iter()
@@ -548,6 +548,7 @@ pub fn write_lexicon(text: &str, lexicon: &Lexicon, settings: &Settings) -> Resu
     table["min_evidence"] = toml_edit::value(th.min_evidence);
     table["length_exponent"] = toml_edit::value(th.length_exponent);
     table["min_terms"] = toml_edit::value(i64::from(th.min_terms));
+    table["blend_floor"] = toml_edit::value(th.blend_floor);
     doc["thresholds"] = toml_edit::Item::Table(table);
     Ok(doc.to_string())
 }
@@ -748,12 +749,13 @@ mod tests {
                 min_evidence: 6.0,
                 length_exponent: 0.5,
                 min_terms: 2,
+                blend_floor: 1.0,
             },
             weights: vec![2.34567, 0.5],
         };
         let out = write_lexicon(&text, &lex, &s).unwrap();
         assert!(out.starts_with("# kept\n"), "{out}");
-        assert_eq!(out.lines().count(), text.lines().count() + 6, "{out}");
+        assert_eq!(out.lines().count(), text.lines().count() + 7, "{out}");
         assert!(out.contains("context = false, prior = 2.0 },"), "{out}");
         let tuned = Lexicon::from_toml(&out, "t").unwrap();
         assert_eq!(tuned.terms[0].weight, 2.346);

@@ -73,6 +73,11 @@ pub(crate) struct Args {
     #[arg(long, global = true, value_name = "N", help_heading = SCORING)]
     min_terms: Option<u32>,
 
+    /// For `blended`, each side's core evidence must reach F times the evidence the
+    /// posting needs, in [0, 2] [default: the lexicon's, else 0.5].
+    #[arg(long, global = true, value_name = "F", allow_negative_numbers = true, help_heading = SCORING)]
+    blend_floor: Option<f64>,
+
     /// When to colour output.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, help_heading = OUTPUT)]
     color: ColorChoice,
@@ -591,6 +596,7 @@ impl Args {
             ("--min-evidence", self.min_evidence.is_some()),
             ("--length-exponent", self.length_exponent.is_some()),
             ("--min-terms", self.min_terms.is_some()),
+            ("--blend-floor", self.blend_floor.is_some()),
             ("--mask-titles", self.mask_titles),
             ("--no-negation", self.no_negation),
             ("--no-boilerplate", self.no_boilerplate),
@@ -641,6 +647,10 @@ impl Args {
         }
         if let Some(n) = self.min_terms {
             thresholds.min_terms = n;
+        }
+        if let Some(f) = self.blend_floor {
+            Thresholds::check_blend_floor(f).map_err(|m| anyhow::anyhow!("--blend-floor: {m}"))?;
+            thresholds.blend_floor = f;
         }
         let color = match self.color {
             ColorChoice::Always => true,

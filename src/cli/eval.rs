@@ -149,6 +149,7 @@ pub(crate) fn calibrate(config: &Config, run: &CalibrateRun<'_>) -> anyhow::Resu
                     "min_evidence": th.min_evidence,
                     "length_exponent": th.length_exponent,
                     "min_terms": th.min_terms,
+                    "blend_floor": th.blend_floor,
                     "axis_weights": axes,
                     "term_weights": terms,
                 },
@@ -219,14 +220,15 @@ fn write_calibration(
     writeln!(
         out,
         "fitted on all postings: blend_margin {} (was {}), min_evidence {} (was {}), \
-         length_exponent {} (was {}), min_terms {}",
+         length_exponent {} (was {}), min_terms {}, blend_floor {}",
         th.blend_margin,
         was.blend_margin,
         th.min_evidence,
         was.min_evidence,
         th.length_exponent,
         was.length_exponent,
-        th.min_terms
+        th.min_terms,
+        th.blend_floor
     )?;
     let lex = &config.lexicon;
     let mut changes: Vec<(f64, f64, &roletag::engine::lexicon::Term)> = (lex.terms.iter())
@@ -343,6 +345,7 @@ fn provenance(config: &Config) -> serde_json::Value {
             "min_evidence": config.thresholds.min_evidence,
             "length_exponent": config.thresholds.length_exponent,
             "min_terms": config.thresholds.min_terms,
+            "blend_floor": config.thresholds.blend_floor,
         },
         "mask_titles": config.options.mask_titles,
     })
@@ -351,12 +354,14 @@ fn provenance(config: &Config) -> serde_json::Value {
 fn write_table(out: &mut impl Write, config: &Config, evaluation: &Evaluation) -> io::Result<()> {
     writeln!(
         out,
-        "lexicon {} (blend_margin {}, min_evidence {}, length_exponent {}, min_terms {}); titles {}",
+        "lexicon {} (blend_margin {}, min_evidence {}, length_exponent {}, min_terms {}, \
+         blend_floor {}); titles {}",
         config.lexicon,
         config.thresholds.blend_margin,
         config.thresholds.min_evidence,
         config.thresholds.length_exponent,
         config.thresholds.min_terms,
+        config.thresholds.blend_floor,
         if config.options.mask_titles {
             "masked"
         } else {

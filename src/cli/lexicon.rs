@@ -24,8 +24,9 @@ pub(crate) fn show_lexicon(config: &Config) -> anyhow::Result<u8> {
     writeln!(out, "roletag     {}", report::VERSION)?;
     writeln!(
         out,
-        "thresholds  blend_margin {}, min_evidence {} (at 250 words), length_exponent {}, min_terms {}",
-        th.blend_margin, th.min_evidence, th.length_exponent, th.min_terms
+        "thresholds  blend_margin {}, min_evidence {} (at 250 words), length_exponent {}, \
+         min_terms {}, blend_floor {}",
+        th.blend_margin, th.min_evidence, th.length_exponent, th.min_terms, th.blend_floor
     )?;
     let (mut lit, mut wild, mut re, mut var) = (0, 0, 0, 0);
     let context = lex.terms.iter().filter(|t| t.context).count();

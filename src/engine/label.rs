@@ -7,8 +7,9 @@
 //! ([`required_evidence`]: `min_evidence` at [`REFERENCE_WORDS`] words, growing
 //! as `(words / REFERENCE_WORDS) ^ length_exponent`):
 //! * `E < T`, or fewer than `min_terms` distinct core terms: `unclassified`;
-//! * `|score| <= blend_margin` and each side's core evidence at least `T / 2`:
-//!   `blended` (both sides substantial, not a tie of weak evidence);
+//! * `|score| <= blend_margin` and each side's core evidence at least
+//!   `blend_floor * T`: `blended` (both sides substantial, not a tie of weak
+//!   evidence; at `blend_floor` 1 each side would be labelled on its own);
 //! * otherwise the sign decides.
 //!
 //! Confidence is documented on [`confidence`]. No I/O here.
@@ -19,7 +20,8 @@ use std::str::FromStr;
 use crate::engine::score::Scores;
 
 pub use crate::engine::thresholds::{
-    Thresholds, DEFAULT_BLEND_MARGIN, DEFAULT_MIN_EVIDENCE, MAX_LENGTH_EXPONENT, REFERENCE_WORDS,
+    Thresholds, DEFAULT_BLEND_FLOOR, DEFAULT_BLEND_MARGIN, DEFAULT_MIN_EVIDENCE, MAX_BLEND_FLOOR,
+    MAX_LENGTH_EXPONENT, REFERENCE_WORDS,
 };
 
 /// Below this many words the evidence needed stops falling: a 20-word snippet
@@ -105,7 +107,8 @@ pub fn tag(scores: &Scores, th: &Thresholds) -> Tagging {
     let label = if evidence <= 0.0 || evidence < needed || scores.core_terms < th.min_terms as usize
     {
         Label::Unclassified
-    } else if score.abs() <= th.blend_margin && scores.core.cio.min(scores.core.cto) >= needed / 2.0
+    } else if score.abs() <= th.blend_margin
+        && scores.core.cio.min(scores.core.cto) >= needed * th.blend_floor
     {
         Label::Blended
     } else if score < 0.0 {
@@ -259,6 +262,25 @@ mod tests {
         assert_eq!(tag(&scores(2.4, 1.6), &th).label, Label::CioLike);
         assert_eq!(tag(&scores(2.0, 2.0), &th).label, Label::Blended);
         assert_eq!(tag(&scores(2.0, 3.0), &th).label, Label::Blended);
+    }
+
+    #[test]
+    fn blend_floor_sets_how_much_each_side_needs() {
+        // 4.0 needed; the CIO side has 3.0: enough at a floor of 0.5 or 0.75, not at 1.
+        let at = |blend_floor| Thresholds {
+            blend_floor,
+            blend_margin: 0.3,
+            ..Thresholds::default()
+        };
+        let s = scores(3.0, 4.5); // score +0.2, inside the margin
+        assert_eq!(tag(&s, &at(0.5)).label, Label::Blended);
+        assert_eq!(tag(&s, &at(0.75)).label, Label::Blended);
+        assert_eq!(tag(&s, &at(1.0)).label, Label::CtoLike);
+        assert_eq!(tag(&scores(4.0, 4.5), &at(1.0)).label, Label::Blended);
+        assert!(Thresholds::check_blend_floor(1.0).is_ok());
+        assert!(Thresholds::check_blend_floor(-0.1).is_err());
+        assert!(Thresholds::check_blend_floor(2.5).is_err());
+        assert!(Thresholds::check_blend_floor(f64::NAN).is_err());
     }
 
     #[test]

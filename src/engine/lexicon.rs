@@ -210,6 +210,7 @@ struct RawThresholds {
     min_evidence: Option<f64>,
     length_exponent: Option<f64>,
     min_terms: Option<u32>,
+    blend_floor: Option<f64>,
 }
 
 #[derive(Deserialize)]
@@ -632,6 +633,12 @@ fn validate_thresholds(raw: Option<RawThresholds>, check: &mut Check) -> Thresho
     }
     if let Some(n) = raw.min_terms {
         th.min_terms = n;
+    }
+    if let Some(f) = raw.blend_floor {
+        if let Err(msg) = Thresholds::check_blend_floor(f) {
+            check.push(None, "thresholds.blend_floor".into(), msg);
+        }
+        th.blend_floor = f;
     }
     th
 }

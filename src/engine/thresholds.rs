@@ -12,8 +12,13 @@ pub const DEFAULT_MIN_EVIDENCE: f64 = 4.0;
 pub const REFERENCE_WORDS: f64 = 250.0;
 /// Largest `length_exponent`: at 1 the evidence needed grows as fast as the text.
 pub const MAX_LENGTH_EXPONENT: f64 = 1.0;
+/// Default `blend_floor`: for `blended`, each side's core evidence must be at
+/// least half the evidence the posting needs.
+pub const DEFAULT_BLEND_FLOOR: f64 = 0.5;
+/// Largest `blend_floor`.
+pub const MAX_BLEND_FLOOR: f64 = 2.0;
 
-/// The two thresholds that turn scores into labels.
+/// The thresholds that turn scores into labels.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Thresholds {
     /// `|score|` at or below this is `blended`; in [0, 1).
@@ -28,6 +33,12 @@ pub struct Thresholds {
     /// Distinct core terms a posting needs to be labelled at all (default 1),
     /// so that one phrase ("data centre" at a builder) cannot label a posting.
     pub min_terms: u32,
+    /// The share of the evidence needed ([`required_evidence`]) that each
+    /// side's core evidence must reach for `blended`: 0.5 (the default) half,
+    /// 1 as much as a label on that side alone needs; in [0, 2].
+    ///
+    /// [`required_evidence`]: crate::engine::label::required_evidence
+    pub blend_floor: f64,
 }
 
 impl Default for Thresholds {
@@ -37,6 +48,7 @@ impl Default for Thresholds {
             min_evidence: DEFAULT_MIN_EVIDENCE,
             length_exponent: 0.0,
             min_terms: 1,
+            blend_floor: DEFAULT_BLEND_FLOOR,
         }
     }
 }
@@ -63,6 +75,18 @@ impl Thresholds {
             Ok(())
         } else {
             Err(format!("length exponent must be in [0, 1], got {g}"))
+        }
+    }
+
+    /// Checks a blend floor.
+    ///
+    /// # Errors
+    /// A message when `f` is not in [0, 2].
+    pub fn check_blend_floor(f: f64) -> Result<(), String> {
+        if (0.0..=MAX_BLEND_FLOOR).contains(&f) {
+            Ok(())
+        } else {
+            Err(format!("blend floor must be in [0, 2], got {f}"))
         }
     }
 

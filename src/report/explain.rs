@@ -188,13 +188,14 @@ fn write_verdict<W: Write>(out: &mut W, cx: &Context<'_>, x: &Explanation) -> io
     writeln!(
         out,
         "evidence: CIO {:.2}, CTO {:.2}; core {:.2} (a label needs {:.2} and {} terms); \
-         blended within +-{:.2}; {counted} of {} hits counted",
+         blended within +-{:.2} with {:.2} core on each side; {counted} of {} hits counted",
         t.scores.total.cio,
         t.scores.total.cto,
         t.scores.core.total(),
         crate::engine::label::required_evidence(&cx.thresholds, t.scores.words),
         cx.thresholds.min_terms,
         cx.thresholds.blend_margin,
+        crate::engine::label::required_evidence(&cx.thresholds, t.scores.words) * cx.thresholds.blend_floor,
         x.spans.len(),
     )
 }

@@ -387,7 +387,7 @@ window.addEventListener('unhandledrejection', function (e) {{ document.getElemen
 </script>
 <header>
 <h1>roletag report</h1>
-<p class="meta">{inputs} · lexicon <b>{name}</b> {version} <code title="{full}">{hash}…</code> · blended within ±{margin:.2} · unclassified below {min:.2} evidence at 250 words (length exponent {gamma:.2}, {terms} terms) · roletag {VERSION}</p>
+<p class="meta">{inputs} · lexicon <b>{name}</b> {version} <code title="{full}">{hash}…</code> · blended within ±{margin:.2} (each side at least {floor:.2} of the evidence needed) · unclassified below {min:.2} evidence at 250 words (length exponent {gamma:.2}, {terms} terms) · roletag {VERSION}</p>
 </header>
 "#,
             postings = counted(summary.inputs(), "posting"),
@@ -397,6 +397,7 @@ window.addEventListener('unhandledrejection', function (e) {{ document.getElemen
             full = esc(&lex.hash),
             hash = esc(&hash),
             margin = th.blend_margin,
+            floor = th.blend_floor,
             min = th.min_evidence,
             gamma = th.length_exponent,
             terms = th.min_terms,

@@ -275,6 +275,7 @@ struct ThresholdsJson {
     min_evidence: f64,
     length_exponent: f64,
     min_terms: u32,
+    blend_floor: f64,
 }
 
 impl<'a, W: Write> Json<'a, W> {
@@ -311,6 +312,7 @@ fn header<'a>(cx: &Context<'a>) -> Header<'a> {
             min_evidence: cx.thresholds.min_evidence,
             length_exponent: cx.thresholds.length_exponent,
             min_terms: cx.thresholds.min_terms,
+            blend_floor: cx.thresholds.blend_floor,
         },
     }
 }

@@ -293,6 +293,7 @@ pub(crate) struct ThresholdsJson {
     pub(crate) min_evidence: f64,
     pub(crate) length_exponent: f64,
     pub(crate) min_terms: u32,
+    pub(crate) blend_floor: f64,
 }
 
 #[derive(Debug, Deserialize)]

@@ -234,10 +234,10 @@ fn syntax_error_names_the_line() {
 fn bad_thresholds_are_refused() {
     let text = format!(
         "{AXES}terms = [{{ axis = \"focus\", pole = \"cio\", term = \"erp\" }}]\n\
-             [thresholds]\nblend_margin = 1.5\nmin_evidence = -2\n"
+             [thresholds]\nblend_margin = 1.5\nmin_evidence = -2\nblend_floor = 3\n"
     );
     match Lexicon::from_toml(&text, "t") {
-        Err(LexiconError::Invalid { problems, .. }) => assert_eq!(problems.len(), 2),
+        Err(LexiconError::Invalid { problems, .. }) => assert_eq!(problems.len(), 3),
         other => panic!("{other:?}"),
     }
 }
