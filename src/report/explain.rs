@@ -195,7 +195,8 @@ fn write_verdict<W: Write>(out: &mut W, cx: &Context<'_>, x: &Explanation) -> io
         crate::engine::label::required_evidence(&cx.thresholds, t.scores.words),
         cx.thresholds.min_terms,
         cx.thresholds.blend_margin,
-        crate::engine::label::required_evidence(&cx.thresholds, t.scores.words) * cx.thresholds.blend_floor,
+        crate::engine::label::required_evidence(&cx.thresholds, t.scores.words)
+            * cx.thresholds.blend_floor,
         x.spans.len(),
     )
 }

@@ -5,7 +5,8 @@
 //! of its own: `jsonl` (the machine contract, one object per posting), `json`
 //! (a header with provenance, the postings, a summary), `csv` (flat columns),
 //! `table` (one greppable line per posting), `long` (a block per posting for
-//! people) and `html` (one self-contained page with charts and a table). Numbers are rounded here, at the boundary, and nowhere else.
+//! people) and `html` (one self-contained page with charts and a table). Numbers
+//! are rounded here, at the boundary, and nowhere else.
 //! [`explain`] renders `roletag explain`; [`file`](mod@file) reads a report back into postings.
 //! Uses the engine (labels, scores, the lexicon) and input; never the scan above it.
 //!
