@@ -294,6 +294,46 @@ fn a_file_size_limit_is_a_write_error() {
     assert!(left.is_empty(), "{left:?}");
 }
 
+/// Issue 16: a write error in calibrate's `-o` or `--predictions` named the
+/// temporary file (`... at path ".roletag-XXXX.tmp"`) and said "cannot write" twice.
+/// Under `ulimit -f 0` every write fails with EFBIG: the message names the path
+/// asked for, once, and no file is left.
+#[cfg(unix)]
+#[test]
+fn issue16_calibrate_write_errors_name_the_path_asked() {
+    let d = Dir::new();
+    for i in 0..2 {
+        d.write(&format!("labelled/cio-like/{i}.txt"), CIO_POSTING);
+        d.write(&format!("labelled/cto-like/{i}.txt"), CTO_POSTING);
+    }
+    let out = d.path().join("out");
+    fs::create_dir(&out).unwrap();
+    for flag in ["-o", "--predictions"] {
+        let target = out.join("written");
+        let script = format!(
+            "ulimit -f 0 && exec \"$0\" --lexicon {MINI} calibrate -q --folds 2 {flag} '{}' '{}'",
+            target.display(),
+            d.path().join("labelled").display()
+        );
+        let o = Command::new("sh")
+            .args(["-c", &script, env!("CARGO_BIN_EXE_roletag")])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .output()
+            .unwrap();
+        assert_code(&o, 2);
+        assert_eq!(
+            stderr(&o),
+            format!(
+                "roletag: cannot write {}: File too large (os error 27)\n",
+                target.display()
+            ),
+            "{flag}"
+        );
+        let left: Vec<_> = fs::read_dir(&out).unwrap().collect();
+        assert!(left.is_empty(), "{flag}: {left:?}");
+    }
+}
+
 /// Ctrl-C while writing `-o FILE` leaves no report and no temporary file, and
 /// an existing report is untouched; with standard input still open, or closed
 /// (a shell's Ctrl-C also ends the process writing to it).

@@ -105,8 +105,11 @@ pub const ALL: &str = "(all)";
 /// Counts and sums over one group of postings.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct GroupStats {
-    /// The group's name.
+    /// The group's name (`\u{fffd}` for bytes of a path that are not UTF-8).
     pub name: String,
+    /// The raw bytes of a folder or file group whose path is not valid UTF-8
+    /// (from the postings' `path_bytes`), so that two such folders stay two groups.
+    pub name_bytes: Option<Vec<u8>>,
     /// Postings per label, in [`Label::ALL`] order.
     pub labels: [u64; 4],
     /// Postings that failed.
@@ -122,10 +125,27 @@ pub struct GroupStats {
 }
 
 impl GroupStats {
-    fn named(name: String) -> GroupStats {
+    fn named(key: Vec<u8>) -> GroupStats {
+        let (name, name_bytes) = match String::from_utf8(key) {
+            Ok(name) => (name, None),
+            Err(e) => (
+                String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                Some(e.into_bytes()),
+            ),
+        };
         GroupStats {
             name,
+            name_bytes,
             ..GroupStats::default()
+        }
+    }
+
+    /// The name for people: bytes that are not UTF-8 as `\xff`, control
+    /// characters escaped (`\n`), so that every group reads apart.
+    pub fn shown_name(&self) -> String {
+        match &self.name_bytes {
+            Some(bytes) => crate::report::escape_bytes(bytes),
+            None => crate::report::escape_controls(&self.name).into_owned(),
         }
     }
 
@@ -246,7 +266,8 @@ pub enum TermOrder {
 pub struct Summarizer {
     opts: SummaryOptions,
     axes: Vec<String>,
-    groups: HashMap<String, GroupStats>,
+    /// Keyed by the group's name as bytes (a path's raw bytes when it has them).
+    groups: HashMap<Vec<u8>, GroupStats>,
     all: GroupStats,
     terms: [HashMap<(String, &'static str), TermStats>; 4],
     malformed: u64,
@@ -257,7 +278,7 @@ impl Summarizer {
     pub fn new(opts: SummaryOptions) -> Summarizer {
         Summarizer {
             opts,
-            all: GroupStats::named(ALL.to_string()),
+            all: GroupStats::named(ALL.into()),
             ..Summarizer::default()
         }
     }
@@ -331,10 +352,11 @@ impl Summarizer {
         }
     }
 
-    fn group_key(&self, p: &ReportPosting) -> String {
-        match &self.opts.by {
-            GroupBy::Folder => folder_of(&p.path),
-            GroupBy::File => p.path.clone(),
+    fn group_key(&self, p: &ReportPosting) -> Vec<u8> {
+        let path = || p.path_bytes.as_deref().unwrap_or(p.path.as_bytes());
+        let text = match &self.opts.by {
+            GroupBy::Folder => return folder_of(path()),
+            GroupBy::File => return path().to_vec(),
             GroupBy::Label => p.label().map_or("failed", Label::as_str).to_string(),
             GroupBy::Expected => match &p.expected {
                 Some(e) => parse_expected(e).map_or_else(|| e.clone(), |l| l.as_str().to_string()),
@@ -342,7 +364,8 @@ impl Summarizer {
             },
             GroupBy::None => ALL.to_string(),
             GroupBy::Field(_) => p.field.clone().unwrap_or_else(|| NO_VALUE.to_string()),
-        }
+        };
+        text.into_bytes()
     }
 
     /// The summary: groups in order (labels in label order, others by name).
@@ -363,7 +386,9 @@ impl Summarizer {
                 .unwrap_or(4),
             _ => 0,
         };
-        groups.sort_by(|a, b| rank(a).cmp(&rank(b)).then_with(|| a.name.cmp(&b.name)));
+        groups.sort_by(|a, b| {
+            (rank(a), &a.name, &a.name_bytes).cmp(&(rank(b), &b.name, &b.name_bytes))
+        });
         let terms = self.terms.map(|m| m.into_values().collect());
         Breakdown {
             by: self.opts.by,
@@ -378,23 +403,51 @@ impl Summarizer {
     }
 }
 
-/// The folder of a posting's path: `.` for a bare file name, `<stdin>` as is.
-fn folder_of(path: &str) -> String {
-    match Path::new(path).parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.display().to_string(),
-        Some(_) => ".".to_string(),
-        None => path.to_string(),
+/// A path from its bytes: raw on Unix, where a name need not be UTF-8; as text
+/// elsewhere, where `path_bytes` never occurs.
+fn bytes_path(bytes: &[u8]) -> PathBuf {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        PathBuf::from(std::ffi::OsStr::from_bytes(bytes))
+    }
+    #[cfg(not(unix))]
+    {
+        PathBuf::from(String::from_utf8_lossy(bytes).into_owned())
+    }
+}
+
+/// The bytes of a path ([`bytes_path`] reversed).
+fn path_bytes(path: &Path) -> Vec<u8> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        path.as_os_str().as_bytes().to_vec()
+    }
+    #[cfg(not(unix))]
+    {
+        path.to_string_lossy().into_owned().into_bytes()
+    }
+}
+
+/// The folder of a posting's path (as bytes): `.` for a bare file name, `<stdin>` as is.
+fn folder_of(path: &[u8]) -> Vec<u8> {
+    let whole = bytes_path(path);
+    match whole.parent() {
+        Some(p) if !p.as_os_str().is_empty() => path_bytes(p),
+        Some(_) => b".".to_vec(),
+        None => path.to_vec(),
     }
 }
 
 /// Merges folder groups into the first `depth` folders below the folder they all
 /// share; returns that folder and the merged groups.
 fn collapse_folders(
-    groups: HashMap<String, GroupStats>,
+    groups: HashMap<Vec<u8>, GroupStats>,
     depth: usize,
 ) -> (String, Vec<GroupStats>) {
-    let split = |name: &str| -> Vec<PathBuf> {
-        Path::new(name)
+    let split = |name: &[u8]| -> Vec<PathBuf> {
+        bytes_path(name)
             .components()
             .map(|c| PathBuf::from(c.as_os_str()))
             .collect()
@@ -413,14 +466,14 @@ fn collapse_folders(
         });
     }
     let common = common.unwrap_or_default();
-    let shown = |parts: &[PathBuf]| -> String {
+    let shown = |parts: &[PathBuf]| -> Vec<u8> {
         if parts.is_empty() {
-            ".".to_string()
+            b".".to_vec()
         } else {
-            parts.iter().collect::<PathBuf>().display().to_string()
+            path_bytes(&parts.iter().collect::<PathBuf>())
         }
     };
-    let mut merged: BTreeMap<String, GroupStats> = BTreeMap::new();
+    let mut merged: BTreeMap<Vec<u8>, GroupStats> = BTreeMap::new();
     for (name, stats) in groups {
         let parts = split(&name);
         let keep = (common.len() + depth).min(parts.len());
@@ -430,7 +483,8 @@ fn collapse_folders(
             .or_insert_with_key(|k| GroupStats::named(k.clone()))
             .merge(&stats);
     }
-    (shown(&common), merged.into_values().collect())
+    let root = String::from_utf8_lossy(&shown(&common)).into_owned();
+    (root, merged.into_values().collect())
 }
 
 /// A summary of a report.

@@ -276,8 +276,11 @@ fn write_atomically(path: &Path, text: &str) -> anyhow::Result<()> {
                 .write_all(text.as_bytes())?;
             return Ok(());
         }
-        let mut tmp = crate::cli::output::temp_beside(path)?;
-        tmp.write_all(text.as_bytes())?;
+        // Errors are causes alone, named once by the context below (issue 16:
+        // `cannot write X: cannot write X: ...`, and a write error that named
+        // the temporary file).
+        let tmp = crate::cli::output::report_temp_beside(path)?;
+        tmp.as_file().write_all(text.as_bytes())?;
         tmp.persist(path).map_err(|e| e.error)?;
         Ok(())
     };

@@ -30,17 +30,12 @@ pub(crate) fn refuse_output_as_input(output: &Path, roots: &[PathBuf]) -> anyhow
     Ok(())
 }
 
-/// A temporary file in `path`'s folder, renamed over `path` once it is complete;
-/// an error names `path` (`cannot write PATH: ...`), for callers that add no context.
-pub(crate) fn temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
-    report_temp_beside(path)
-        .map_err(|e| io::Error::new(e.kind(), format!("cannot write {}: {e}", path.display())))
-}
-
 /// A temporary file in `path`'s folder, renamed over `path` once the report is
 /// complete. It is created with mode 0666 less the umask, as `File::create` would
 /// (tempfile's own default, 0600, would leave reports unreadable to the group).
-/// An error is the cause alone: the caller names `path`.
+/// An error is the cause alone: the caller names `path`. Write through
+/// [`tempfile::NamedTempFile::as_file`]: the `NamedTempFile`'s own errors name
+/// the temporary file, which the user never asked for.
 pub(crate) fn report_temp_beside(path: &Path) -> io::Result<tempfile::NamedTempFile> {
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,

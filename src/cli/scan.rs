@@ -99,7 +99,7 @@ fn scan_to_file(
         let out = BufWriter::new(file);
         return scan_into(config, job, engine, opts, tap, cancel.flag(), out);
     }
-    let tmp = report_temp_beside(path)?;
+    let tmp = cancel.create_temp(|| report_temp_beside(path))?;
     // The report and its temporary file are never read as postings, so a second
     // run into a folder it scans does not tag the first run's report.
     let mut opts = opts.clone();
@@ -107,17 +107,19 @@ fn scan_to_file(
         .into_iter()
         .filter_map(walk::SkipFile::new)
         .collect();
-    cancel.set_temp(Some(tmp.path().to_path_buf()));
     // Through the `File`, not the `NamedTempFile`, whose errors name the
-    // temporary file; `named` names the file asked for instead.
+    // temporary file; `output_error` names the file asked for instead.
     let out = BufWriter::new(tmp.as_file());
     let outcome = scan_into(config, job, engine, &opts, tap, cancel.flag(), out);
-    let outcome = outcome.and_then(|o| {
-        tmp.persist(path).map_err(|e| ScanError::Output(e.error))?;
-        Ok(o)
-    });
-    cancel.set_temp(None);
-    outcome
+    // Renamed into place only if finished and no stop signal came first; the
+    // race with a signal at this moment is closed in `signals` (issue 16).
+    let renamed = cancel
+        .finish_temp(tmp, path, outcome.is_ok())
+        .map_err(ScanError::Output)?;
+    match outcome {
+        Ok(_) if !renamed => Err(ScanError::Interrupted),
+        outcome => outcome,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]

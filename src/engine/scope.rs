@@ -144,7 +144,20 @@ pub fn apply_with(
     if hits.is_empty() {
         return;
     }
-    let text = norm.as_str();
+    prepare(raw, norm, opts, scratch, formula_starts);
+    apply_prepared(norm, hits, opts, scratch);
+}
+
+/// The first half of [`apply_with`]: finds the boilerplate lines and formula
+/// markers of a whole posting, so that [`apply_prepared`] can then set the status
+/// of its hits a block at a time (see [`crate::engine::matcher::HitBlocks`]).
+pub fn prepare(
+    raw: &str,
+    norm: &NormText,
+    opts: ScopeOptions,
+    scratch: &mut ScopeScratch,
+    formula_starts: Option<&[usize]>,
+) {
     let boiler = &mut scratch.boiler;
     boiler.clear();
     let markers = &mut scratch.markers;
@@ -153,10 +166,26 @@ pub fn apply_with(
         boilerplate_lines_into(raw, boiler, &mut scratch.lower);
         match formula_starts {
             Some(starts) => markers.extend_from_slice(starts),
-            None => markers.extend(marker_automaton().find_iter(text).map(|m| m.start())),
+            None => markers.extend(
+                marker_automaton()
+                    .find_iter(norm.as_str())
+                    .map(|m| m.start()),
+            ),
         }
         markers.sort_unstable();
     }
+}
+
+/// The second half of [`apply_with`]: sets the status of `hits` from what
+/// [`prepare`] found for their posting (`norm`, with the same `opts`).
+pub fn apply_prepared(
+    norm: &NormText,
+    hits: &mut [Hit],
+    opts: ScopeOptions,
+    scratch: &ScopeScratch,
+) {
+    let text = norm.as_str();
+    let (boiler, markers) = (&scratch.boiler, &scratch.markers);
     for hit in hits.iter_mut() {
         let line = norm.line_of(hit.start);
         hit.status = if boiler.get(line) == Some(&true)

@@ -114,28 +114,87 @@ pub fn repetition_factor(count: u32) -> f64 {
 ///
 /// `matched_words` counts the words inside the hits; `text` is the normalised text.
 pub fn score(lexicon: &Lexicon, hits: &[Hit], text: &str, words: usize) -> Scores {
-    let counted = || hits.iter().filter(|h| h.status == Status::Counted);
-    let mut ids: Vec<TermId> = counted().map(|h| h.term).collect();
-    ids.sort_unstable();
-    let mut ignored: Vec<(TermId, Status)> = hits
-        .iter()
-        .filter(|h| h.status != Status::Counted)
-        .map(|h| (h.term, h.status))
-        .collect();
-    ignored.sort_unstable();
+    let mut counts = HitCounts::default();
+    counts.add(hits, text);
+    score_counts(lexicon, &counts, words)
+}
+
+/// The hits of one posting, counted per term and status: all that scoring and
+/// the report's evidence need, in memory that grows with the lexicon, not the
+/// text (a scan adds the hits a block at a time; see [`crate::engine::matcher::HitBlocks`]).
+#[derive(Clone, Debug, Default)]
+pub struct HitCounts {
+    /// Per term: hits counted, negated and in boilerplate ([`status_index`]).
+    counts: Vec<[u32; 3]>,
+    /// Terms with a non-zero entry in `counts`, unsorted.
+    touched: Vec<TermId>,
+    /// Words covered by counted hits.
+    matched_words: usize,
+}
+
+/// Where a status is counted in [`HitCounts`]: in [`Status`]'s order.
+fn status_index(status: Status) -> usize {
+    match status {
+        Status::Counted => 0,
+        Status::Negated => 1,
+        Status::Boilerplate => 2,
+    }
+}
+
+impl HitCounts {
+    /// Forgets every hit, keeping the buffers.
+    pub fn clear(&mut self) {
+        for &t in &self.touched {
+            self.counts[t] = [0; 3];
+        }
+        self.touched.clear();
+        self.matched_words = 0;
+    }
+
+    /// Counts `hits`, whose offsets are in the normalised `text`, by term and status.
+    pub fn add(&mut self, hits: &[Hit], text: &str) {
+        for h in hits {
+            if h.term >= self.counts.len() {
+                self.counts.resize(h.term + 1, [0; 3]);
+            }
+            let entry = &mut self.counts[h.term];
+            if *entry == [0; 3] {
+                self.touched.push(h.term);
+            }
+            let n = &mut entry[status_index(h.status)];
+            *n = n.saturating_add(1);
+            if h.status == Status::Counted {
+                self.matched_words += count_words(&text[h.start..h.end]);
+            }
+        }
+    }
+}
+
+/// Scores a posting of `words` words from its hits counted per term and status.
+/// The same [`Scores`] as [`score`] of those hits.
+pub fn score_counts(lexicon: &Lexicon, counts: &HitCounts, words: usize) -> Scores {
+    let mut terms = counts.touched.clone();
+    terms.sort_unstable();
     let mut scores = Scores {
         axes: vec![PoleWeights::default(); lexicon.axes.len()],
         words,
-        matched_words: counted().map(|h| count_words(&text[h.start..h.end])).sum(),
-        ignored: ignored
-            .chunk_by(|a, b| a == b)
-            .map(|g| (g[0].0, g[0].1, g.len() as u32))
-            .collect(),
+        matched_words: counts.matched_words,
         ..Scores::default()
     };
-    for group in ids.chunk_by(|a, b| a == b) {
-        let term = &lexicon.terms[group[0]];
-        let count = group.len() as u32;
+    for &id in &terms {
+        let [count, negated, boilerplate] = counts.counts[id];
+        for (status, n) in [
+            (Status::Negated, negated),
+            (Status::Boilerplate, boilerplate),
+        ] {
+            if n > 0 {
+                scores.ignored.push((id, status, n));
+            }
+        }
+        if count == 0 {
+            continue;
+        }
+        let term = &lexicon.terms[id];
         let weight = term.weight * lexicon.axes[term.axis].weight * repetition_factor(count);
         scores.axes[term.axis].add(term.pole, weight);
         scores.total.add(term.pole, weight);
@@ -144,7 +203,7 @@ pub fn score(lexicon: &Lexicon, hits: &[Hit], text: &str, words: usize) -> Score
             scores.core_terms += 1;
         }
         scores.tallies.push(TermTally {
-            term: group[0],
+            term: id,
             count,
             weight,
         });
@@ -242,5 +301,86 @@ terms = [
         assert_eq!(s.total, PoleWeights::default());
         assert!(close(s.total.orientation(), 0.0));
         assert!(s.tallies.is_empty());
+    }
+
+    /// The scoring of every hit kept, as it was before [`HitCounts`] (issue 16):
+    /// the oracle of the counts path.
+    fn score_reference(lexicon: &Lexicon, hits: &[Hit], text: &str, words: usize) -> Scores {
+        let counted = || hits.iter().filter(|h| h.status == Status::Counted);
+        let mut ids: Vec<TermId> = counted().map(|h| h.term).collect();
+        ids.sort_unstable();
+        let mut ignored: Vec<(TermId, Status)> = hits
+            .iter()
+            .filter(|h| h.status != Status::Counted)
+            .map(|h| (h.term, h.status))
+            .collect();
+        ignored.sort_unstable();
+        let mut scores = Scores {
+            axes: vec![PoleWeights::default(); lexicon.axes.len()],
+            words,
+            matched_words: counted().map(|h| count_words(&text[h.start..h.end])).sum(),
+            ignored: ignored
+                .chunk_by(|a, b| a == b)
+                .map(|g| (g[0].0, g[0].1, g.len() as u32))
+                .collect(),
+            ..Scores::default()
+        };
+        for group in ids.chunk_by(|a, b| a == b) {
+            let term = &lexicon.terms[group[0]];
+            let count = group.len() as u32;
+            let weight = term.weight * lexicon.axes[term.axis].weight * repetition_factor(count);
+            scores.axes[term.axis].add(term.pole, weight);
+            scores.total.add(term.pole, weight);
+            if !term.context {
+                scores.core.add(term.pole, weight);
+                scores.core_terms += 1;
+            }
+            scores.tallies.push(TermTally {
+                term: group[0],
+                count,
+                weight,
+            });
+        }
+        scores
+    }
+
+    proptest::proptest! {
+        /// Counting hits per term and status, in any number of parts (as a scan
+        /// adds them a block at a time), scores exactly as keeping every hit did.
+        #[test]
+        fn counts_score_as_every_hit_kept(
+            picks in proptest::collection::vec((0usize..7, 0usize..3, 0usize..8, 1usize..3), 0..40),
+            parts in 1usize..5,
+        ) {
+            let lex = Lexicon::embedded().unwrap();
+            let words: Vec<&str> = "run the erp, build an app for customers and fix it".split(' ').collect();
+            let text = words.join(" ");
+            let starts: Vec<usize> = words
+                .iter()
+                .scan(0, |at, w| { let s = *at; *at += w.len() + 1; Some(s) })
+                .collect();
+            let hits: Vec<Hit> = picks
+                .iter()
+                .map(|&(term, status, word, len)| {
+                    let last = (word + len - 1).min(words.len() - 1);
+                    Hit {
+                        start: starts[word],
+                        end: starts[last] + words[last].len(),
+                        term: term * 37 % lex.terms.len(),
+                        status: [Status::Counted, Status::Negated, Status::Boilerplate][status],
+                    }
+                })
+                .collect();
+            let want = score_reference(&lex, &hits, &text, words.len());
+            let mut counts = HitCounts::default();
+            // Reused: what an earlier posting counted is forgotten.
+            counts.add(&hits, &text);
+            counts.clear();
+            for part in hits.chunks(hits.len().div_ceil(parts).max(1)) {
+                counts.add(part, &text);
+            }
+            proptest::prop_assert_eq!(score_counts(&lex, &counts, words.len()), want.clone());
+            proptest::prop_assert_eq!(score(&lex, &hits, &text, words.len()), want);
+        }
     }
 }

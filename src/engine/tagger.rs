@@ -13,7 +13,7 @@ use crate::engine::lexicon::{Lexicon, TermId};
 use crate::engine::matcher::{Build, BuildError, Hit, MatchScratch, Matcher};
 use crate::engine::normalize::{MappedText, NormText};
 use crate::engine::scope::{self, ScopeOptions, ScopeScratch, Status};
-use crate::engine::score::{self, Scores};
+use crate::engine::score::{self, HitCounts, Scores};
 use crate::input::{self, ReadOptions};
 
 /// Lexicon, compiled matcher, thresholds and read options: everything needed to tag.
@@ -66,6 +66,7 @@ pub struct Scratch {
     pub(crate) bytes: Vec<u8>,
     norm: NormText,
     hits: Vec<Hit>,
+    counts: HitCounts,
     matching: MatchScratch,
     scope: ScopeScratch,
 }
@@ -148,13 +149,43 @@ impl Engine {
     pub fn tag_text(&self, raw: &str, scratch: &mut Scratch) -> Tagged {
         let raw = self.prepared(raw);
         scratch.norm.refill(&raw);
-        self.tag_normalized(
-            &raw,
-            &scratch.norm,
-            &mut scratch.matching,
-            &mut scratch.scope,
-            &mut scratch.hits,
-        )
+        self.tag_counted(&raw, scratch)
+    }
+
+    /// Matching, scope and scoring of `scratch.norm` (normalised from `raw`), the
+    /// hits a block at a time and only counted ([`HitCounts`]), so that memory does
+    /// not grow with the hits of a long posting. The same [`Tagged`] as
+    /// [`Engine::tag_normalized`], which keeps every hit.
+    fn tag_counted(&self, raw: &str, scratch: &mut Scratch) -> Tagged {
+        let Scratch {
+            norm,
+            hits,
+            counts,
+            matching,
+            scope: scoping,
+            ..
+        } = scratch;
+        let text = norm.as_str();
+        counts.clear();
+        let mut blocks = self.matcher.blocks(text, matching);
+        let mut prepared = false;
+        while blocks.next_into(hits) {
+            if hits.is_empty() {
+                continue;
+            }
+            if !prepared {
+                let formulas = Some(blocks.formula_starts());
+                scope::prepare(raw, norm, self.options.scope, scoping, formulas);
+                prepared = true;
+            }
+            scope::apply_prepared(norm, hits, self.options.scope, scoping);
+            counts.add(hits, text);
+        }
+        let scores = score::score_counts(&self.lexicon, counts, norm.words());
+        Tagged {
+            tagging: label::tag(&scores, &self.thresholds),
+            scores,
+        }
     }
 
     /// Tags one posting's text as [`Engine::tag_text`] does, and keeps every hit with
@@ -286,6 +317,49 @@ mod tests {
         }
     }
 
+    /// Issue 16: a posting longer than a block is tagged from its hits counted a
+    /// block at a time, exactly as `explain` tags it from every hit kept, with
+    /// every scope option (the sample corpus joined into one 100 KB posting, and
+    /// flattened onto one line).
+    #[test]
+    fn a_long_posting_is_tagged_in_blocks_as_from_every_hit() {
+        let mut joined = String::new();
+        let mut paths: Vec<PathBuf> = std::fs::read_dir("corpora/sample")
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        paths.sort();
+        for p in paths {
+            joined.push_str(&std::fs::read_to_string(p).unwrap());
+            joined.push('\n');
+        }
+        let flat = joined.replace('\n', " ");
+        assert!(joined.len() > crate::engine::matcher::BLOCK);
+        let mut scratch = Scratch::default();
+        for (negation, boilerplate, mask_titles) in [
+            (true, true, false),
+            (false, true, true),
+            (true, false, false),
+        ] {
+            let scope = ScopeOptions {
+                negation,
+                boilerplate,
+            };
+            let e = engine().with_options(EngineOptions { mask_titles, scope });
+            for text in [&joined, &flat] {
+                let x = e.explain_text(text);
+                let t = e.tag_text(text, &mut scratch);
+                assert_eq!(t.scores, x.tagged.scores, "{scope:?}");
+                assert_eq!(t.tagging, x.tagged.tagging, "{scope:?}");
+                let kinds = |s: Status| x.spans.iter().filter(|h| h.status == s).count();
+                assert!(kinds(Status::Counted) > 500, "{scope:?}");
+                if negation && boilerplate {
+                    assert!(kinds(Status::Negated) > 0 && kinds(Status::Boilerplate) > 0);
+                }
+            }
+        }
+    }
+
     /// Most CSV and JSON exports flatten a posting's line breaks away: a
     /// posting's label must not depend on them. Every posting of `corpora/`,
     /// with its line breaks (and the spaces around them) turned into one space,
@@ -396,6 +470,23 @@ mod tests {
             2 => proptest::sample::select(other),
         ];
         proptest::collection::vec(token, 0..60).prop_map(|words| words.join(" "))
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+        /// The same on random posting-like texts longer than a block.
+        #[test]
+        fn long_random_postings_tag_in_blocks_as_from_every_hit(
+            parts in proptest::collection::vec(posting_like_text(), 300..400),
+        ) {
+            let text = parts.join("\n");
+            proptest::prop_assume!(text.len() > crate::engine::matcher::BLOCK);
+            static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+            let e = ENGINE.get_or_init(engine);
+            let x = e.explain_text(&text);
+            let t = e.tag_text(&text, &mut Scratch::default());
+            proptest::prop_assert_eq!(t.scores, x.tagged.scores);
+        }
     }
 
     proptest::proptest! {

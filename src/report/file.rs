@@ -178,7 +178,9 @@ fn read_report_capped(
             let chained = io::Cursor::new(skipped.into_bytes())
                 .chain(io::Cursor::new(std::mem::take(&mut line)))
                 .chain(reader);
-            return read_document(chained, field, &mut sink);
+            // A `BufReader` outermost: serde_json reads byte by byte, and std reads
+            // a `BufReader`'s bytes from its buffer without a call per byte.
+            return read_document(io::BufReader::new(chained), field, &mut sink);
         }
         let at = Location::Line(number);
         if overflow {
@@ -318,16 +320,112 @@ impl<'de> Visitor<'de> for Postings<'_, '_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         let mut i = 0u64;
-        while let Some(raw) = seq.next_element::<Box<RawValue>>()? {
-            (self.sink)(
-                parse_line(raw.get().as_bytes(), self.field).map_err(|message| ReadIssue {
-                    at: Location::Element(i),
-                    message,
-                }),
-            );
+        let field = self.field;
+        while let Some(element) = seq.next_element_seed(Element { field })? {
+            let posting = match element {
+                Some(object) => parse_line(object.as_bytes(), field),
+                None => Err("not a posting: not a JSON object".to_string()),
+            };
+            (self.sink)(posting.map_err(|message| ReadIssue {
+                at: Location::Element(i),
+                message,
+            }));
             i += 1;
         }
         Ok(())
+    }
+}
+
+/// The top-level fields of a posting that [`RawPosting`] reads, in a document.
+const READ_FIELDS: [&str; 16] = [
+    "schema_version",
+    "path",
+    "path_bytes",
+    "record",
+    "id",
+    "expected",
+    "label",
+    "error",
+    "skipped",
+    "score",
+    "confidence",
+    "cio",
+    "cto",
+    "core_evidence",
+    "axes",
+    "evidence",
+];
+
+/// One element of a document's `postings`, streamed: the fields that are read
+/// (and `field`) are kept as raw JSON, in order, as one compact object's text,
+/// and every other field is skipped without being held, so a posting carrying a
+/// huge field it does not need (a kept 1 GiB description) costs no memory.
+/// `None` for an element that is not an object.
+struct Element<'f> {
+    field: Option<&'f str>,
+}
+
+impl<'de> DeserializeSeed<'de> for Element<'_> {
+    type Value = Option<String>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<String>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Element<'_> {
+    type Value = Option<String>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a posting")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<String>, A::Error> {
+        let mut object = String::from("{");
+        while let Some(key) = map.next_key::<String>()? {
+            if READ_FIELDS.contains(&key.as_str()) || self.field == Some(key.as_str()) {
+                let value = map.next_value::<Box<RawValue>>()?;
+                if object.len() > 1 {
+                    object.push(',');
+                }
+                object.push_str(&Value::String(key).to_string());
+                object.push(':');
+                object.push_str(value.get());
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        object.push('}');
+        Ok(Some(object))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Option<String>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(None)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<Option<String>, E> {
+        Ok(None)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<Option<String>, E> {
+        Ok(None)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<Option<String>, E> {
+        Ok(None)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<Option<String>, E> {
+        Ok(None)
+    }
+
+    fn visit_str<E>(self, _: &str) -> Result<Option<String>, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E>(self) -> Result<Option<String>, E> {
+        Ok(None)
     }
 }
 
@@ -747,5 +845,39 @@ mod tests {
         assert_eq!(got[0].as_ref().unwrap().field.as_deref(), Some("7"));
         let got = read(&line, Some("missing"));
         assert_eq!(got[0].as_ref().unwrap().field, None);
+    }
+
+    /// Issue 16: a document's postings read the same as the same postings as JSON
+    /// Lines, every field that is read included; a field that is not read, however
+    /// large, is skipped; an element that is not an object is an issue.
+    #[test]
+    fn document_elements_read_as_lines_and_skip_unread_fields() {
+        let every = TAGGED.replace(
+            "\"path\":\"a/x.txt\"",
+            "\"path\":\"a/x.txt\",\"path_bytes\":[97,255],\"record\":3,\"id\":\"j-1\",\"expected\":\"blended\",\"skipped\":false,\"company\":\"Acme\"",
+        );
+        let huge = every.replace(
+            "\"added_later\":true",
+            &format!(
+                "\"fields\":{{\"text\":\"{}\"}},\"added_later\":[1,{{}}]",
+                "x ".repeat(1 << 20)
+            ),
+        );
+        let lines = read(&format!("{every}\n{FAILED}\n"), Some("company"));
+        let doc = format!("{{\"roletag\":{{}},\"postings\":[{huge}, 7, [1], {FAILED}]}}");
+        let got = read(&doc, Some("company"));
+        assert_eq!(got.len(), 4);
+        assert_eq!(got[0], lines[0]);
+        assert_eq!(got[3], lines[1]);
+        let p = got[0].as_ref().unwrap();
+        assert_eq!(
+            (p.path_bytes.as_deref(), p.record, p.field.as_deref()),
+            (Some(&b"a\xff"[..]), Some(3), Some("Acme"))
+        );
+        for (i, issue) in [(1, &got[1]), (2, &got[2])] {
+            let e = issue.as_ref().unwrap_err();
+            assert_eq!(e.at, Location::Element(i));
+            assert_eq!(e.message, "not a posting: not a JSON object");
+        }
     }
 }

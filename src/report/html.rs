@@ -10,7 +10,9 @@
 //! anywhere: a Content-Security-Policy forbids it. Memory grows with the number
 //! of postings (about 300 bytes each), unlike the streaming formats.
 //!
-//! The blob's `postings` are objects with short keys: `f` (index into `files`),
+//! The blob's `postings` are objects with short keys: `f` (index into `files`,
+//! where a path that is not valid UTF-8 shows its other bytes as `\xff`), `pb`
+//! (`path_bytes`, the raw bytes of such a path),
 //! `r` (record), `id`, `t` (the record's title), `exp` (expected label), `l` (label index into `labels`),
 //! `s` (score), `c` (confidence), `o` (orientation per axis, `null` without
 //! evidence), `e` (`[term index, count, contribution]`, strongest first, at most
@@ -47,8 +49,11 @@ const SCRIPT: &str = include_str!("html/report.js");
 pub struct Html<'a, W> {
     out: W,
     cx: Context<'a>,
+    /// The files' paths as shown: `bad\xff.txt` for one that is not valid UTF-8.
     files: Vec<String>,
-    file_index: HashMap<String, usize>,
+    /// Index in `files` by path and `path_bytes`, so that two paths that are the
+    /// same once lossy stay two files.
+    file_index: HashMap<(String, Option<Vec<u8>>), usize>,
     postings: Vec<Posting>,
     /// Per term, per label (in [`Label::ALL`] order): postings and summed contribution.
     term_stats: Vec<[TermStat; 4]>,
@@ -58,6 +63,8 @@ pub struct Html<'a, W> {
 #[derive(Debug, Default, Serialize)]
 struct Posting {
     f: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pb: Option<Vec<u8>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     r: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -109,13 +116,14 @@ impl<'a, W: Write> Html<'a, W> {
         }
     }
 
-    fn file(&mut self, path: &str) -> usize {
-        if let Some(&i) = self.file_index.get(path) {
+    fn file(&mut self, path: &str, bytes: Option<&[u8]>) -> usize {
+        let key = (path.to_string(), bytes.map(<[u8]>::to_vec));
+        if let Some(&i) = self.file_index.get(&key) {
             return i;
         }
-        self.files.push(path.to_string());
-        self.file_index
-            .insert(path.to_string(), self.files.len() - 1);
+        self.files
+            .push(bytes.map_or_else(|| path.to_string(), super::escape_bytes));
+        self.file_index.insert(key, self.files.len() - 1);
         self.files.len() - 1
     }
 
@@ -149,7 +157,8 @@ impl<'a, W: Write> Html<'a, W> {
 impl<W: Write> Reporter for Html<'_, W> {
     fn record(&mut self, r: &Record) -> io::Result<()> {
         let mut p = Posting {
-            f: self.file(&r.path),
+            f: self.file(&r.path, r.path_bytes.as_deref()),
+            pb: r.path_bytes.clone(),
             r: r.record,
             id: r.id.clone(),
             t: r.title.clone(),
@@ -299,7 +308,9 @@ struct PlotData {
     left: f64,
     top: f64,
     size: f64,
-    jitter: f64,
+    spacing: f64,
+    pile: f64,
+    pile_label: usize,
 }
 
 impl<W: Write> Html<'_, W> {
@@ -353,7 +364,9 @@ impl<W: Write> Html<'_, W> {
                 left: svg::LEFT,
                 top: svg::TOP,
                 size: svg::SIZE,
-                jitter: svg::JITTER,
+                spacing: svg::SPACING,
+                pile: svg::PILE,
+                pile_label: svg::PILE_LABEL,
             },
             x: x.as_index(),
             y: y.as_index(),
@@ -480,9 +493,9 @@ window.addEventListener('unhandledrejection', function (e) {{ document.getElemen
         };
         let m = self.cx.thresholds.blend_margin;
         let band = svg::band(m, x == Pick::Score, y == Pick::Score);
-        let half = svg::JITTER / 2.0 / svg::SIZE * 2.0;
+        let pile = svg::PILE_LABEL;
         format!(
-            r#"<section id="scatter"><h2>Postings on two axes</h2><div class="pickers"><label>horizontal {} </label><label>vertical {} </label></div>{}{}<p class="caption">Each point is a tagged posting, placed by its orientation (cto − cio) / (cto + cio) on each axis: −1 when all its evidence on the axis is for the CIO pole, +1 when all is for the CTO pole, 0 when balanced or when it has none there. Points are jittered by up to ±{half:.3} so that postings at the same place stay visible; click one to open its evidence. The shaded band is where the mean of the two orientations is within ±{m:.2}: the blended band if these two axes were all the evidence and weighed the same. The label weighs every axis, so a point's colour, not its place, says whether it is blended; pick <i>score</i> on an axis to see the exact band.</p></section>"#,
+            r#"<section id="scatter"><h2>Postings on two axes</h2><div class="pickers"><label>horizontal {} </label><label>vertical {} </label></div>{}{}<p class="caption">Each point is a tagged posting, placed by its orientation (cto − cio) / (cto + cio) on each axis: −1 when all its evidence on the axis is for the CIO pole, +1 when all is for the CTO pole, 0 when balanced or when it has none there. Postings at the same place (many have all their evidence on an axis for one pole, or none) are spread around it in a square, one point each, so its area shows how many there are; piles of {pile} or more (and at least 1% of the postings) are labelled with their count, and a point's tooltip says how many share its place. Click a point to open its evidence. The shaded band is where the mean of the two orientations is within ±{m:.2}: the blended band if these two axes were all the evidence and weighed the same. The label weighs every axis, so a point's colour, not its place, says whether it is blended; pick <i>score</i> on an axis to see the exact band.</p></section>"#,
             picker("x-axis", lex, x),
             picker("y-axis", lex, y),
             legend(),

@@ -206,6 +206,21 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// A path's raw bytes for people, lossless: UTF-8 as it is (control characters
+/// escaped, as by [`escape_controls`]) and every other byte as `\xff`, so that
+/// `bad\xff.txt` and `bad\xfe.txt` read apart where `path` shows both as
+/// `bad\u{fffd}.txt`.
+pub fn escape_bytes(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() + 8);
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(&escape_controls(chunk.valid()));
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
 /// Counts over a run.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Summary {

@@ -92,7 +92,7 @@ impl Breakdown {
     fn name_width(&self) -> usize {
         self.groups
             .iter()
-            .map(|g| g.name.chars().count())
+            .map(|g| g.shown_name().chars().count())
             .max()
             .unwrap_or(0)
             .max(ALL.len())
@@ -117,7 +117,7 @@ impl Breakdown {
             "FAILED", "SKIPPED", "SCORE", "CONF"
         )?;
         for g in self.rows() {
-            write!(out, "{:<w$}  {:>8}", g.name, g.postings())?;
+            write!(out, "{:<w$}  {:>8}", g.shown_name(), g.postings())?;
             for l in Label::ALL {
                 write!(out, "  {:>6} {:>5.1}%", g.count(l), 100.0 * g.share(l))?;
             }
@@ -146,7 +146,7 @@ impl Breakdown {
         }
         writeln!(out)?;
         for g in self.rows() {
-            write!(out, "{:<w$}", g.name)?;
+            write!(out, "{:<w$}", g.shown_name())?;
             for (i, aw) in widths.iter().enumerate() {
                 write!(out, "  {:>+aw$.2}", signed(g.axis_mean(i).orientation(), 2))?;
             }
@@ -379,8 +379,11 @@ impl Serialize for GroupJson<'_> {
                 (name.as_str(), a)
             })
             .collect();
-        let mut map = s.serialize_map(Some(8))?;
+        let mut map = s.serialize_map(Some(9))?;
         map.serialize_entry("group", &g.name)?;
+        if let Some(bytes) = &g.name_bytes {
+            map.serialize_entry("group_bytes", bytes)?;
+        }
         map.serialize_entry("postings", &g.postings())?;
         map.serialize_entry("tagged", &g.tagged())?;
         map.serialize_entry("failed", &g.failed)?;

@@ -319,3 +319,60 @@ fn source_fields_read_a_field_of_the_source_record() {
         "a document has no fields"
     );
 }
+
+/// Issue 16: folders whose names are not UTF-8 (`bad\xff`, `bad\xfe`) read back
+/// as the same lossy `bad\u{fffd}`; grouped by their `path_bytes`, they stay two
+/// groups, shown apart in the table and with their bytes in JSON.
+#[test]
+fn folders_that_are_not_utf8_stay_apart() {
+    let lossy = |bytes: &[u8], label| {
+        let mut p = posting(
+            &String::from_utf8_lossy(bytes),
+            label,
+            0.0,
+            &[("focus", 1.0, 1.0)],
+            &[],
+        );
+        p.path_bytes = Some(bytes.to_vec());
+        p
+    };
+    let postings = [
+        lossy(b"c/bad\xff/a.txt", Label::CioLike),
+        lossy(b"c/bad\xfe/b.txt", Label::CtoLike),
+        lossy(b"c/bad\xfe/c.txt", Label::CtoLike),
+        posting("c/good/d.txt", Label::Blended, 0.0, &[], &[]),
+    ];
+    for (by, depth) in [
+        (GroupBy::Folder, 1),
+        (GroupBy::Folder, 3),
+        (GroupBy::File, 0),
+    ] {
+        let b = summarize(by.clone(), depth, &postings);
+        let want = if by == GroupBy::File { 4 } else { 3 };
+        assert_eq!(b.groups.len(), want, "{by:?} {depth}");
+    }
+    let b = summarize(GroupBy::Folder, 1, &postings);
+    let bytes: Vec<Option<&[u8]>> = b.groups.iter().map(|g| g.name_bytes.as_deref()).collect();
+    assert_eq!(
+        bytes,
+        [Some(&b"c/bad\xfe"[..]), Some(&b"c/bad\xff"[..]), None]
+    );
+    assert_eq!(b.groups[0].labels, [0, 2, 0, 0]);
+    let mut table = Vec::new();
+    b.write_table(&mut table, 5, TermOrder::Contribution)
+        .unwrap();
+    let table = String::from_utf8(table).unwrap();
+    assert!(
+        table.contains("c/bad\\xfe ") && table.contains("c/bad\\xff "),
+        "{table}"
+    );
+    let mut json = Vec::new();
+    b.write_json(&mut json, 5).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(v["groups"][1]["group"], "c/bad\u{fffd}");
+    assert_eq!(
+        v["groups"][1]["group_bytes"],
+        serde_json::json!([99, 47, 98, 97, 100, 255])
+    );
+    assert!(v["groups"][2].get("group_bytes").is_none());
+}

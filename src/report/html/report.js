@@ -1,7 +1,7 @@
 // roletag HTML report: builds the postings table from the JSON data, sorts and
 // filters it, opens a posting's evidence, and moves the scatter's points when
 // other axes are picked. No libraries, no requests. The scatter's geometry,
-// jitter and rounding must stay the same as in src/report/html/svg.rs.
+// piles and rounding must stay the same as in src/report/html/svg.rs.
 'use strict';
 (function () {
   const data = JSON.parse(document.getElementById('data').textContent);
@@ -10,14 +10,6 @@
   const DESC_FIRST = { score: true, confidence: true };
   const state = { sort: '', dir: 1, filter: '', label: '', x: data.x, y: data.y, open: -1 };
 
-  // Same hash as svg.rs `jitter`: an offset in [-0.5, 0.5) per posting and salt.
-  function jitter(i, salt) {
-    let h = (Math.imul(i, 0x9e3779b1) ^ Math.imul(salt, 0x85ebca77)) >>> 0;
-    h = (h ^ (h >>> 15)) >>> 0;
-    h = Math.imul(h, 0x2c1b3c6d) >>> 0;
-    h = (h ^ (h >>> 12)) >>> 0;
-    return h / 4294967296 - 0.5;
-  }
   const px = (v) => Math.round(v * 10) / 10;
   const termName = (id) => (data.terms[id] ? data.terms[id][0] : '?');
   const path = (p) => data.files[p.f] + (p.r != null ? '#' + p.r : '');
@@ -231,13 +223,73 @@
     return [[-1, 1 - c], [-1, 1], [c - 1, 1], [1, c - 1], [1, -1], [1 - c, -1]];
   }
 
-  function redraw() {
-    for (const c of points) {
-      const i = +c.dataset.i;
-      const p = P[i];
-      c.setAttribute('cx', px(plot.left + ((value(p, state.x) + 1) / 2) * plot.size + jitter(i, 1) * plot.jitter));
-      c.setAttribute('cy', px(plot.top + ((1 - value(p, state.y)) / 2) * plot.size + jitter(i, 2) * plot.jitter));
+  // Same as svg.rs `Spiral`: the cells of a square spiral from (0, 0).
+  function spiral() {
+    let x = 0, y = 0, taken = 0, sides = 0, left = 0;
+    const steps = [[1, 0], [0, -1], [-1, 0], [0, 1]];
+    return function () {
+      if (taken > 0) {
+        if (left === 0) {
+          left = Math.floor(sides / 2) + 1;
+          sides += 1;
+        }
+        const [dx, dy] = steps[(sides - 1) % 4];
+        x += dx;
+        y += dy;
+        left -= 1;
+      }
+      taken += 1;
+      return [x, y];
+    };
+  }
+
+  // Same as svg.rs `layout`: postings at one place spread in a square spiral
+  // around it, in report order; piles of plot.pile_label or more (and 1% of
+  // the points) get a count.
+  const byIndex = points.slice().sort((a, b) => a.dataset.i - b.dataset.i);
+  const pileOf = {}; // posting -> how many postings share its place
+  function layout() {
+    const key = (c) => Math.round(c[0] * 10) + ',' + Math.round(c[1] * 10);
+    const centres = byIndex.map((c) => {
+      const p = P[+c.dataset.i];
+      return [px(plot.left + ((value(p, state.x) + 1) / 2) * plot.size),
+        px(plot.top + ((1 - value(p, state.y)) / 2) * plot.size)];
+    });
+    const count = new Map();
+    const piles = [];
+    const labelled = Math.max(plot.pile_label, Math.ceil(centres.length / 100));
+    for (const c of centres) {
+      const n = (count.get(key(c)) || 0) + 1;
+      count.set(key(c), n);
+      if (n === labelled) piles.push(c);
     }
+    let largest = 1;
+    for (const n of count.values()) largest = Math.max(largest, n);
+    const spacing = Math.min(plot.spacing, plot.pile / Math.ceil(Math.sqrt(largest)));
+    const walks = new Map();
+    byIndex.forEach((c, k) => {
+      const [cx, cy] = centres[k];
+      if (!walks.has(key(centres[k]))) walks.set(key(centres[k]), spiral());
+      const [gx, gy] = walks.get(key(centres[k]))();
+      c.setAttribute('cx', px(cx + gx * spacing));
+      c.setAttribute('cy', px(cy + gy * spacing));
+      pileOf[+c.dataset.i] = count.get(key(centres[k]));
+    });
+    const group = document.getElementById('scatter-piles');
+    group.replaceChildren();
+    for (const c of piles) {
+      const t = document.createElementNS(group.namespaceURI, 'text');
+      t.setAttribute('x', c[0]);
+      t.setAttribute('y', px(c[1] + 4));
+      t.setAttribute('text-anchor', 'middle');
+      t.setAttribute('class', 'pile');
+      t.textContent = String(count.get(key(c)));
+      group.appendChild(t);
+    }
+  }
+
+  function redraw() {
+    layout();
     const xv = axisView(state.x);
     const yv = axisView(state.y);
     const texts = { 'sx-low': '← ' + xv.low, 'sx-high': xv.high + ' →', 'sx-title': xv.title,
@@ -267,7 +319,9 @@
   svgBox.addEventListener('mouseover', (e) => {
     if (e.target.tagName !== 'circle') return;
     const p = P[+e.target.dataset.i];
-    tip.textContent = path(p) + ' · ' + labelName(p) + ' ' + signed(p.s, 3);
+    const here = pileOf[+e.target.dataset.i] || 1;
+    tip.textContent = path(p) + ' · ' + labelName(p) + ' ' + signed(p.s, 3) +
+      (here > 1 ? ' · ' + here + ' postings at this place' : '');
     const r = e.target.getBoundingClientRect();
     tip.style.left = window.scrollX + r.right + 6 + 'px';
     tip.style.top = window.scrollY + r.top - 6 + 'px';
@@ -327,6 +381,7 @@
   }
 
   if (readHash()) redraw();
+  else layout(); // the server's places again, and the pile sizes for the tooltips
   render();
   document.body.dataset.ready = '1';
 })();

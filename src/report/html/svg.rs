@@ -18,8 +18,6 @@ pub(super) const LEFT: f64 = 78.0;
 pub(super) const TOP: f64 = 16.0;
 /// Scatter plot: side of the plotting square, in px (orientation -1 to 1).
 pub(super) const SIZE: f64 = 400.0;
-/// Scatter plot: full width of the jitter, in px (points move at most half of it).
-pub(super) const JITTER: f64 = 10.0;
 
 /// An `<svg>` element being written.
 pub(super) struct Svg {
@@ -153,22 +151,97 @@ pub(super) fn px(x: f64) -> f64 {
     (x * 10.0).round() / 10.0 + 0.0
 }
 
-/// A deterministic offset in [-0.5, 0.5) for posting `i` (`salt` 1 for x, 2 for y),
-/// so that postings at the same place stay visible. The page's `jitter` is the same hash.
-pub(super) fn jitter(i: usize, salt: u32) -> f64 {
-    let mut h = (i as u32).wrapping_mul(0x9E37_79B1) ^ salt.wrapping_mul(0x85EB_CA77);
-    h ^= h >> 15;
-    h = h.wrapping_mul(0x2C1B_3C6D);
-    h ^= h >> 12;
-    f64::from(h) / 4_294_967_296.0 - 0.5
+/// Where each point of the scatter is drawn, and the piles to label, for the
+/// orientations (x, y) in [-1, 1] of the tagged postings in report order.
+///
+/// Real postings pile up: thousands have all their evidence on one axis for one
+/// pole, or none, so they share one of a few places (issue 16: nine piles). The
+/// postings at one place (to 0.1 px) are laid out around it in a square spiral,
+/// one point each in report order, so a pile's area grows with its count and its
+/// colours mix as its labels do. The spacing is [`SPACING`] px, smaller when the
+/// largest pile would span more than [`PILE`] px. Piles of [`PILE_LABEL`] or more
+/// postings, and at least 1% of them, are returned as (centre, count), in the
+/// order they reach that count, to be labelled (smaller ones would crowd the
+/// larger ones' labels). Only `+`, `*`, `/`, `sqrt` and rounding are used, so the page's
+/// script, which redraws the points on other axes, computes the same pixels.
+pub(super) fn layout(points: &[(f64, f64)]) -> (Vec<(f64, f64)>, Vec<Pile>) {
+    use std::collections::HashMap;
+    let key = |(cx, cy): (f64, f64)| ((cx * 10.0).round() as i64, (cy * 10.0).round() as i64);
+    let centres: Vec<(f64, f64)> = points
+        .iter()
+        .map(|&(x, y)| {
+            (
+                px(LEFT + (x + 1.0) / 2.0 * SIZE),
+                px(TOP + (1.0 - y) / 2.0 * SIZE),
+            )
+        })
+        .collect();
+    let mut count: HashMap<(i64, i64), usize> = HashMap::new();
+    let mut piles = Vec::new();
+    let labelled = PILE_LABEL.max(centres.len().div_ceil(100));
+    for &c in &centres {
+        let n = count.entry(key(c)).or_default();
+        *n += 1;
+        if *n == labelled {
+            piles.push(c);
+        }
+    }
+    let largest = count.values().copied().max().unwrap_or(1) as f64;
+    let spacing = SPACING.min(PILE / largest.sqrt().ceil());
+    let mut walks: HashMap<(i64, i64), Spiral> = HashMap::new();
+    let placed = centres
+        .iter()
+        .map(|&(cx, cy)| {
+            let (gx, gy) = walks.entry(key((cx, cy))).or_default().next();
+            (
+                px(cx + f64::from(gx) * spacing),
+                px(cy + f64::from(gy) * spacing),
+            )
+        })
+        .collect();
+    let piles = piles.into_iter().map(|c| (c, count[&key(c)])).collect();
+    (placed, piles)
 }
 
-/// Where posting `i` with orientations (x, y) in [-1, 1] is drawn.
-pub(super) fn place(i: usize, x: f64, y: f64) -> (f64, f64) {
-    (
-        px(LEFT + (x + 1.0) / 2.0 * SIZE + jitter(i, 1) * JITTER),
-        px(TOP + (1.0 - y) / 2.0 * SIZE + jitter(i, 2) * JITTER),
-    )
+/// A pile of the scatter to label: its centre in px and how many postings it holds.
+pub(super) type Pile = ((f64, f64), usize);
+
+/// Scatter: the points of a pile are this far apart, in px, at most.
+pub(super) const SPACING: f64 = 3.0;
+/// Scatter: the largest pile spans about this many px.
+pub(super) const PILE: f64 = 96.0;
+/// Scatter: piles of this many postings or more (and 1% of the postings) are
+/// labelled with their count.
+pub(super) const PILE_LABEL: usize = 10;
+
+/// The cells of a square spiral from (0, 0): right 1, up 1, left 2, down 2,
+/// right 3, ... (up is -y, as in SVG). The page's `spiral` walks the same way.
+#[derive(Default)]
+struct Spiral {
+    at: (i32, i32),
+    /// Cells returned so far.
+    taken: u32,
+    /// Sides started so far: side `k` goes `k / 2 + 1` steps in direction `k % 4`.
+    sides: u32,
+    /// Steps left on the current side.
+    left: u32,
+}
+
+impl Spiral {
+    /// The next cell: (0, 0) first.
+    fn next(&mut self) -> (i32, i32) {
+        if self.taken > 0 {
+            if self.left == 0 {
+                self.left = self.sides / 2 + 1;
+                self.sides += 1;
+            }
+            let (dx, dy) = [(1, 0), (0, -1), (-1, 0), (0, 1)][((self.sides - 1) % 4) as usize];
+            self.at = (self.at.0 + dx, self.at.1 + dy);
+            self.left -= 1;
+        }
+        self.taken += 1;
+        self.at
+    }
 }
 
 /// One bar of the label chart.
@@ -257,13 +330,19 @@ pub(super) fn scatter(
         svg.line((v, t), (v, b), class);
         svg.line((l, hv), (r, hv), class);
     }
+    let (placed, piles) = layout(&points.iter().map(|p| (p.x, p.y)).collect::<Vec<_>>());
     svg.group("scatter-points");
     // Unclassified first, so the labelled postings are drawn on top of them.
     let order = [3, 0, 1, 2];
     for label in order {
-        for p in points.iter().filter(|p| p.label == label) {
-            svg.point(place(p.i, p.x, p.y), &format!("l{label}"), p.i);
+        for (p, &at) in points.iter().zip(&placed).filter(|(p, _)| p.label == label) {
+            svg.point(at, &format!("l{label}"), p.i);
         }
+    }
+    svg.end_group();
+    svg.group("scatter-piles");
+    for ((cx, cy), n) in piles {
+        svg.text((cx, cy + 4.0), "middle", "pile", "", &n.to_string());
     }
     svg.end_group();
     let below = b + 20.0;
@@ -444,30 +523,83 @@ mod tests {
     use super::*;
 
     #[test]
-    fn jitter_stays_in_its_half_open_range_and_varies() {
-        let xs: Vec<f64> = (0..10_000).map(|i| jitter(i, 1)).collect();
-        assert!(xs.iter().all(|x| (-0.5..0.5).contains(x)));
-        let mean = xs.iter().sum::<f64>() / xs.len() as f64;
-        assert!(mean.abs() < 0.02, "mean {mean}");
-        assert_ne!(jitter(7, 1), jitter(7, 2));
+    fn the_spiral_walks_square_rings_around_its_start() {
+        let mut s = Spiral::default();
+        let cells: Vec<(i32, i32)> = (0..10).map(|_| s.next()).collect();
+        assert_eq!(
+            cells,
+            [
+                (0, 0),
+                (1, 0),
+                (1, -1),
+                (0, -1),
+                (-1, -1),
+                (-1, 0),
+                (-1, 1),
+                (0, 1),
+                (1, 1),
+                (2, 1)
+            ]
+        );
+        let mut s = Spiral::default();
+        let mut seen: Vec<(i32, i32)> = (0..49).map(|_| s.next()).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        assert_eq!(seen.len(), 49, "no cell twice");
+        assert!(
+            seen.iter().all(|&(x, y)| x.abs() <= 3 && y.abs() <= 3),
+            "49 cells fill 7 x 7"
+        );
     }
 
     #[test]
-    fn jitter_matches_known_values_of_the_page_script() {
-        // Computed with the page's `jitter` (report.js) in Node; the browser test
-        // checks that the page redraws the server's points to the same pixels.
-        let cases = [
-            (0, 1, 0.461_831),
-            (1, 1, -0.151_081),
-            (12345, 2, -0.115_460),
-        ];
-        for (i, salt, want) in cases {
-            let got = jitter(i, salt);
-            assert!(
-                (got - want).abs() < 1e-6,
-                "jitter({i}, {salt}) = {got}, want {want}"
-            );
-        }
+    fn piles_spread_into_squares_that_grow_with_their_count() {
+        // 100 postings at (-1, 0), 9 at (1, 1), one at (0.5, -0.5).
+        let mut points = vec![(-1.0, 0.0); 100];
+        points.extend([(1.0, 1.0); 9]);
+        points.push((0.5, -0.5));
+        let (placed, piles) = layout(&points);
+        let centre = (LEFT, TOP + SIZE / 2.0);
+        assert_eq!(
+            piles,
+            [(centre, 100)],
+            "only piles of 10 or more are labelled"
+        );
+        // Among 2,000 postings only piles of 20 or more are.
+        let mut many = vec![(0.0, 0.0); 1981];
+        many.extend([(1.0, 1.0); 19]);
+        assert_eq!(
+            layout(&many).1,
+            [((LEFT + SIZE / 2.0, TOP + SIZE / 2.0), 1981)]
+        );
+        assert_eq!(placed[0], centre);
+        let mut distinct = placed.clone();
+        distinct.sort_by(|a, b| a.partial_cmp(b).unwrap());
+        distinct.dedup();
+        assert_eq!(
+            distinct.len(),
+            points.len(),
+            "every posting has its own place"
+        );
+        let span = |ps: &[(f64, f64)]| {
+            let xs = ps.iter().map(|p| p.0);
+            xs.clone().fold(f64::MIN, f64::max) - xs.fold(f64::MAX, f64::min)
+        };
+        // 10 x 10 cells, 3 px apart: 27 px across; 9 cells: 6 px.
+        assert!(
+            (span(&placed[..100]) - 27.0).abs() < 0.01,
+            "{}",
+            span(&placed[..100])
+        );
+        assert!((span(&placed[100..109]) - 6.0).abs() < 0.01);
+        assert_eq!(placed[109], (LEFT + 0.75 * SIZE, TOP + 0.75 * SIZE));
+        // 10,000 at one place: closer, so that the pile spans about PILE px.
+        let (placed, _) = layout(&vec![(0.0, 0.0); 10_000]);
+        assert!(
+            (span(&placed) - 99.0 * PILE / 100.0).abs() < 0.2,
+            "{}",
+            span(&placed)
+        );
     }
 
     #[test]

@@ -274,3 +274,30 @@ fn blob_evidence(records: &[Record], engine: &Engine) -> f64 {
         .sum();
     n as f64 / records.len() as f64
 }
+
+/// Issue 16: two file names that are the same once lossy (`bad\xff.txt`,
+/// `bad\xfe.txt`) stay two files, shown apart, with their `path_bytes`.
+#[test]
+fn paths_that_are_not_utf8_keep_their_bytes() {
+    let engine = engine();
+    let mut records = Vec::new();
+    for bytes in [&b"d/bad\xff.txt"[..], b"d/bad\xfe.txt", b"d/bad\xff.txt"] {
+        let mut r = tagged(&engine, &String::from_utf8_lossy(bytes), CIO);
+        r.path_bytes = Some(bytes.to_vec());
+        records.push(r);
+    }
+    records.push(tagged(&engine, "d/good.txt", CTO));
+    let data = blob(&render(&engine, &records));
+    assert_eq!(
+        data["files"],
+        serde_json::json!(["d/bad\\xff.txt", "d/bad\\xfe.txt", "d/good.txt"])
+    );
+    let postings = data["postings"].as_array().unwrap();
+    let files: Vec<u64> = postings.iter().map(|p| p["f"].as_u64().unwrap()).collect();
+    assert_eq!(files, [0, 1, 0, 2]);
+    assert_eq!(
+        postings[1]["pb"],
+        serde_json::json!(b"d/bad\xfe.txt".to_vec())
+    );
+    assert!(postings[3].get("pb").is_none());
+}
