@@ -7,10 +7,11 @@
 use std::path::Path;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use roletag::label;
-use roletag::matcher::MatchScratch;
-use roletag::scope::{self, ScopeOptions};
-use roletag::{score, Engine, Lexicon, Matcher, NormText, Scratch, Thresholds};
+use roletag::engine::label;
+use roletag::engine::matcher::MatchScratch;
+use roletag::engine::scope::{self, ScopeOptions};
+use roletag::engine::score;
+use roletag::{Engine, Lexicon, Matcher, NormText, Scratch, Thresholds};
 
 /// Target sizes of the three postings, in bytes.
 const SIZES: [(&str, usize); 3] = [("short", 300), ("typical", 3_000), ("long", 30_000)];

@@ -1,13 +1,24 @@
 //! roletag: tag job postings as CIO-like, CTO-like, blended or unclassified, with the evidence.
 //!
-//! The pipeline runs in one direction, one module a stage:
-//! [`lexicon`] (TOML -> [`Lexicon`]) -> [`input`] (text, HTML, DOCX or PDF bytes -> text) ->
-//! [`normalize`] (text -> [`NormText`]) -> [`matcher`] (text -> [`Hit`]s) ->
-//! [`score`] (hits -> [`Scores`]) -> [`label`] (scores -> [`Tagging`]) ->
-//! [`report`] (records -> bytes). [`walk`] lists postings under folders and
-//! [`pipeline`] runs the stages over them in parallel; [`lint`] checks lexicons.
-//! [`report_file`] reads reports back, for [`diff`] (compare two runs) and
-//! [`summarize`] (counts, shares and means per group).
+//! The pipeline runs in one direction, one folder a layer, each using only the layers
+//! before it (`docs/architecture.md`):
+//! - [`input`]: a file, a reader or bytes (text, HTML, DOCX, PDF) -> a posting's text;
+//!   [`records`](input::records) splits JSON, JSON Lines and CSV files into postings and
+//!   [`walk`](input::walk) lists the files under folders.
+//! - [`engine`]: a posting's text -> its label and evidence, one module a stage:
+//!   [`lexicon`](engine::lexicon) (TOML -> [`Lexicon`]) -> [`normalize`](engine::normalize)
+//!   (text -> [`NormText`]) -> [`matcher`](engine::matcher) (text -> [`Hit`]s) ->
+//!   [`scope`](engine::scope) (negated or boilerplate hits) -> [`score`](engine::score)
+//!   (hits -> [`Scores`]) -> [`label`](engine::label) (scores -> [`Tagging`]); the
+//!   [`Engine`] runs them all on one posting.
+//! - [`report`]: [`Record`]s -> bytes through a [`Reporter`] (JSON Lines, JSON, CSV, a
+//!   table, HTML), and [`report::file`] reads reports back.
+//! - [`scan`](mod@scan): roots -> every posting's [`Record`], tagged in parallel and
+//!   reported in order ([`scan()`]).
+//! - [`analysis`]: [`eval`](analysis::eval) and [`calibrate`](analysis::calibrate) measure
+//!   and tune against labelled postings, [`diff`](analysis::diff) compares two reports,
+//!   [`summarize`](analysis::summarize) sums one up per group, and
+//!   [`lint`](analysis::lint) checks lexicons.
 //!
 //! ```
 //! use roletag::{Engine, Lexicon, Label, Scratch, Thresholds};
@@ -22,35 +33,24 @@
 //! ```
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod calibrate;
-pub mod diff;
-pub mod eval;
+pub mod analysis;
+pub mod engine;
 pub mod input;
-pub mod label;
-pub mod lexicon;
-pub mod lint;
-pub mod mask;
-pub mod matcher;
-pub mod normalize;
-pub mod pipeline;
-pub mod records;
 pub mod report;
-pub mod report_file;
-pub mod scope;
-pub mod score;
-pub mod summarize;
-pub mod walk;
+pub mod scan;
 
+pub use engine::label::{Label, Tagging, Thresholds};
+pub use engine::lexicon::{Lexicon, LexiconError, Pole, TermId};
+pub use engine::matcher::{Hit, Matcher};
+pub use engine::normalize::NormText;
+pub use engine::scope::ScopeOptions;
+pub use engine::score::Scores;
+pub use engine::tagger::{Engine, EngineOptions, Explanation, Scratch, Span, Tagged};
+pub use input::invisible::is_blank;
+pub use input::records::{FieldOptions, Item, Position, Posting};
 pub use input::{DocFormat, ReadOptions};
-pub use label::{Label, Tagging, Thresholds};
-pub use lexicon::{Lexicon, LexiconError, Pole, TermId};
-pub use matcher::{Hit, Matcher};
-pub use normalize::{is_blank, NormText};
-pub use pipeline::{scan, Engine, EngineOptions, Explanation, ScanOptions, Scratch, Span};
-pub use records::{FieldOptions, Item, Position, Posting};
-pub use report::{Context, JsonLines, Outcome, Record, Reporter, Summary, Tagged};
-pub use scope::ScopeOptions;
-pub use score::Scores;
+pub use report::{Context, JsonLines, Outcome, Record, Reporter, Summary};
+pub use scan::{scan, ScanOptions};
 
 #[cfg(test)]
 mod testoibits {

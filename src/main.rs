@@ -5,13 +5,6 @@
 //! 2 usage, path or lexicon errors (clap's usage errors are 2 as well).
 
 mod cli;
-mod cli_report;
-mod pdf_child;
-mod run;
-mod run_eval;
-mod run_explain;
-mod run_report;
-mod signals;
 
 use std::process::ExitCode;
 
@@ -30,20 +23,20 @@ fn main() -> ExitCode {
         .next()
         .is_some_and(|a| a == roletag::input::PDF_CHILD_ARG)
     {
-        return pdf_child::run(argv);
+        return cli::pdf_child::run(argv);
     }
-    signals::ignore_file_size_limit();
-    let args = cli::Args::parse();
+    cli::signals::ignore_file_size_limit();
+    let args = cli::args::Args::parse();
     let result = match args.write_generated() {
         Some(written) => written.map(|()| ExitCode::SUCCESS),
-        None => args.into_config().and_then(run::run),
+        None => args.into_config().and_then(cli::run::run),
     };
     match result {
         Ok(code) => code,
-        Err(err) if is_broken_pipe(&err) => ExitCode::from(run::OK),
+        Err(err) if is_broken_pipe(&err) => ExitCode::from(cli::exit::OK),
         Err(err) => {
             eprintln!("roletag: {err:#}");
-            ExitCode::from(run::FATAL)
+            ExitCode::from(cli::exit::FATAL)
         }
     }
 }

@@ -14,7 +14,7 @@ fuzz_target!(|data: &[u8]| {
     let sniffed_nul = data.iter().take(8 * 1024).position(|&b| b == 0);
     match decode(data) {
         Ok(posting) => {
-            assert!(!roletag::normalize::is_blank(&posting.text));
+            assert!(!roletag::engine::normalize::is_blank(&posting.text));
             if let (false, None, Ok(s)) = (has_bom, sniffed_nul, std::str::from_utf8(data)) {
                 assert!(
                     matches!(posting.text, Cow::Borrowed(_)),

@@ -7,7 +7,7 @@
 mod common;
 
 use libfuzzer_sys::fuzz_target;
-use roletag::records::{Item, RecordFormat};
+use roletag::input::records::{Item, RecordFormat};
 
 /// (line, Some(fields) or None for a malformed row), as the `csv` crate reads them.
 fn reference(file: &[u8], delimiter: u8) -> Vec<(u64, Option<Vec<Vec<u8>>>)> {

@@ -6,7 +6,7 @@
 mod common;
 
 use libfuzzer_sys::fuzz_target;
-use roletag::records::RecordFormat;
+use roletag::input::records::RecordFormat;
 use serde_json::Value;
 
 fuzz_target!(|data: &[u8]| {

@@ -6,7 +6,7 @@
 mod common;
 
 use libfuzzer_sys::fuzz_target;
-use roletag::records::{Item, RecordFormat};
+use roletag::input::records::{Item, RecordFormat};
 
 /// Records a model of the reader expects: one per line that is over the cap or not blank.
 fn expected_records(file: &[u8], max: u64) -> Vec<bool> {

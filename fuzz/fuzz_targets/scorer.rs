@@ -7,7 +7,7 @@
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;
-use roletag::matcher::Build;
+use roletag::engine::matcher::Build;
 use roletag::{Engine, EngineOptions, Label, Lexicon, NormText, Scratch, Thresholds};
 
 fn engines() -> &'static [Engine; 2] {

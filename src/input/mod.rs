@@ -1,6 +1,10 @@
-//! Reading one posting's text from a file or from bytes, whatever its format.
+//! Input: where postings come from, and one posting's text read from a file or bytes.
 //!
-//! Input is a path (or bytes already read) and a [`DocFormat`], chosen by file
+//! The first layer; it uses nothing else of the crate. [`walk`] lists the files under
+//! folders, [`records`] splits JSON, JSON Lines, CSV and TSV files into postings
+//! ([`records::Item`]), [`mask`] hides job titles and [`invisible`] says what counts as
+//! no text. This file reads one document: input is a path (or bytes already read) and a
+//! [`DocFormat`], chosen by file
 //! extension unless [`ReadOptions::format`] says otherwise; output is the
 //! posting's text with any warnings, or a [`ReadError`] saying why there is none.
 //! Text and HTML bytes go through one set of encoding rules (BOM, UTF-8, then a
@@ -21,9 +25,13 @@ pub use entities::decode_entities;
 mod docx;
 #[cfg(feature = "html")]
 mod html;
+pub mod invisible;
+pub mod mask;
 mod pdf;
+pub mod records;
 #[cfg(test)]
 mod testdata;
+pub mod walk;
 
 /// The default [`ReadOptions::max_bytes`]: 16 MiB.
 pub const DEFAULT_MAX_BYTES: u64 = 16 * 1024 * 1024;
@@ -372,7 +380,7 @@ fn extract_at_most(
         }
         DocFormat::Pdf => owned(pdf::text(bytes)?),
     };
-    if crate::normalize::is_blank(&posting.text) {
+    if invisible::is_blank(&posting.text) {
         return Err(ReadError::Empty);
     }
     Ok(posting)

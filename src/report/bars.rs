@@ -8,7 +8,7 @@
 //! colour; callers indent and print the lines.
 
 use super::Context;
-use crate::score::PoleWeights;
+use crate::engine::score::PoleWeights;
 
 /// ANSI colour of CIO evidence (blue).
 pub(super) const CIO: &str = "\x1b[34m";
@@ -26,7 +26,7 @@ const CELL: &str = "\u{2588}";
 /// Lines carry no trailing spaces and no indent.
 pub(crate) fn axis_lines(cx: &Context<'_>, axes: &[PoleWeights]) -> Vec<String> {
     let lex = cx.lexicon;
-    let width = |f: fn(&crate::lexicon::Axis) -> &str| {
+    let width = |f: fn(&crate::engine::lexicon::Axis) -> &str| {
         lex.axes
             .iter()
             .map(|a| f(a).chars().count())

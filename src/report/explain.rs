@@ -13,9 +13,9 @@ use super::bars::{axis_lines, CIO, CTO};
 use super::json::{tagged, JsonTagged};
 use super::table::label_color;
 use super::{round4, Context, Outcome, Record};
-use crate::lexicon::Pole;
-use crate::pipeline::Explanation;
-use crate::scope::Status;
+use crate::engine::lexicon::Pole;
+use crate::engine::scope::Status;
+use crate::engine::tagger::Explanation;
 
 const BOLD: &str = "\x1b[1m";
 const DIM: &str = "\x1b[2m";
@@ -192,10 +192,11 @@ fn write_verdict<W: Write>(out: &mut W, cx: &Context<'_>, x: &Explanation) -> io
         t.scores.total.cio,
         t.scores.total.cto,
         t.scores.core.total(),
-        crate::label::required_evidence(&cx.thresholds, t.scores.words),
+        crate::engine::label::required_evidence(&cx.thresholds, t.scores.words),
         cx.thresholds.min_terms,
         cx.thresholds.blend_margin,
-        crate::label::required_evidence(&cx.thresholds, t.scores.words) * cx.thresholds.blend_floor,
+        crate::engine::label::required_evidence(&cx.thresholds, t.scores.words)
+            * cx.thresholds.blend_floor,
         x.spans.len(),
     )
 }

@@ -33,8 +33,8 @@ use self::svg::{AxisView, Bar, Point, BINS};
 use super::{
     counted, evidence, round4, Context, Outcome, Record, Reporter, Summary, Tagged, VERSION,
 };
-use crate::label::Label;
-use crate::lexicon::{Lexicon, TermId};
+use crate::engine::label::Label;
+use crate::engine::lexicon::{Lexicon, TermId};
 
 /// Evidence terms kept per posting for its evidence panel.
 const EVIDENCE: usize = 10;
@@ -264,7 +264,7 @@ impl Pick {
         }
     }
 
-    fn axis(self, lex: &Lexicon) -> Option<&crate::lexicon::Axis> {
+    fn axis(self, lex: &Lexicon) -> Option<&crate::engine::lexicon::Axis> {
         match self {
             Pick::Score => None,
             Pick::Axis(k) => lex.axes.get(k),

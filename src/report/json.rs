@@ -17,7 +17,7 @@ use super::Outcome;
 use super::{
     evidence, round4, Context, Record, Reporter, Summary, Tagged, SCHEMA_VERSION, VERSION,
 };
-use crate::label::Label;
+use crate::engine::label::Label;
 
 #[derive(Serialize)]
 pub(crate) struct JsonTagged<'a> {
@@ -351,3 +351,6 @@ pub(crate) fn summary_json(s: &Summary) -> serde_json::Value {
         "labels": labels,
     })
 }
+
+#[cfg(test)]
+mod tests;

@@ -38,7 +38,7 @@ impl<'a, W: Write> Long<'a, W> {
             s.total.cio,
             s.total.cto,
             th.blend_margin,
-            crate::label::required_evidence(th, s.words)
+            crate::engine::label::required_evidence(th, s.words)
         )?;
         writeln!(
             self.out,

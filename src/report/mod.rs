@@ -5,7 +5,10 @@
 //! of its own: `jsonl` (the machine contract, one object per posting), `json`
 //! (a header with provenance, the postings, a summary), `csv` (flat columns),
 //! `table` (one greppable line per posting), `long` (a block per posting for
-//! people) and `html` (one self-contained page with charts and a table). Numbers are rounded here, at the boundary, and nowhere else.
+//! people) and `html` (one self-contained page with charts and a table). Numbers
+//! are rounded here, at the boundary, and nowhere else.
+//! [`explain`] renders `roletag explain`; [`file`](mod@file) reads a report back into postings.
+//! Uses the engine (labels, scores, the lexicon) and input; never the scan above it.
 //!
 //! The JSON object of a posting has, in order: `schema_version` ([`SCHEMA_VERSION`]), `path`
 //! (then `path_bytes`, the raw bytes of a path that is not valid UTF-8; then `record` and `id`
@@ -20,6 +23,7 @@
 mod bars;
 mod csv;
 pub mod explain;
+pub mod file;
 mod html;
 mod json;
 mod json_writer;
@@ -28,15 +32,16 @@ mod table;
 
 use std::io::{self, Write};
 
-use crate::label::{Label, Tagging, Thresholds};
-use crate::lexicon::Lexicon;
-use crate::score::{Scores, TermTally};
+use crate::engine::label::{Label, Thresholds};
+use crate::engine::lexicon::Lexicon;
+use crate::engine::score::{Scores, TermTally};
 
 pub use self::csv::Csv;
 pub use self::html::Html;
 pub use self::json::{Json, JsonLines};
 pub use self::long::Long;
 pub use self::table::Table;
+pub use crate::engine::tagger::Tagged;
 
 /// The version of the JSON report's structure, carried as `schema_version` by every
 /// posting object and by the `--format json` header. It goes up when a field changes
@@ -85,15 +90,6 @@ pub enum Outcome {
     Failed(String),
     /// Skipped on purpose (a binary file); the message says why.
     Skipped(String),
-}
-
-/// A tagged posting's label and the scores behind it.
-#[derive(Clone, Debug)]
-pub struct Tagged {
-    /// The label, score and confidence.
-    pub tagging: Tagging,
-    /// Per-axis weights and term tallies.
-    pub scores: Scores,
 }
 
 impl Record {

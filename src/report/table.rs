@@ -8,7 +8,7 @@
 use std::io::{self, Write};
 
 use super::{escape_controls, evidence, Context, Outcome, Record, Reporter, Summary};
-use crate::label::Label;
+use crate::engine::label::Label;
 
 /// `--format table`.
 pub struct Table<'a, W> {

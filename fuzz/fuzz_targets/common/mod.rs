@@ -1,6 +1,6 @@
 //! Shared by the record targets: the first input byte sets the knobs, the rest is the file.
 
-use roletag::records::{self, FieldOptions, Item, RecordFormat};
+use roletag::input::records::{self, FieldOptions, Item, RecordFormat};
 
 /// `--max-bytes` from the control byte: 16 to 1036, so both short and capped lines occur.
 pub fn max_bytes(control: u8) -> u64 {

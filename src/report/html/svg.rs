@@ -3,7 +3,7 @@
 //!
 //! Input is plain numbers and names; output is an inline `<svg>` element as a
 //! string, every text escaped. Colours come from CSS classes (`l0`..`l3` for the
-//! labels in [`Label::ALL`](crate::label::Label::ALL) order, `err` for failures),
+//! labels in [`Label::ALL`](crate::engine::label::Label::ALL) order, `err` for failures),
 //! so the page's stylesheet owns the palette. Coordinates are rounded to 0.1 px.
 //! The scatter's geometry and jitter are shared with the page's script, which
 //! moves the points when the user picks other axes: change both together.
@@ -293,7 +293,7 @@ pub(super) struct AxisView<'a> {
 pub(super) struct Point {
     /// Index of the posting in the report's data.
     pub(super) i: usize,
-    /// Label index in [`Label::ALL`](crate::label::Label::ALL) order.
+    /// Label index in [`Label::ALL`](crate::engine::label::Label::ALL) order.
     pub(super) label: usize,
     /// Orientation on the horizontal axis.
     pub(super) x: f64,

@@ -1,8 +1,8 @@
 #![allow(clippy::unwrap_used)]
 
 use super::*;
-use crate::label::Thresholds;
-use crate::pipeline::{Engine, Scratch};
+use crate::engine::label::Thresholds;
+use crate::engine::tagger::{Engine, Scratch};
 
 const CIO: &str = "IT Manager. Support 400 internal users, run the service desk and the ERP \
     (SAP S/4HANA), own the IT budget, ITIL and vendor management.";
