@@ -14,7 +14,8 @@ Generates `--count` postings as JSONL with `examples/gen_postings` (seed 42; kep
 
 For each it prints the wall time and the peak memory of the whole process tree (the sum of
 the resident sets of the command and every process it started: for Spark the driver JVM and
-its Python workers), sampled from /proc every 0.1 s, so Linux only. It checks that both wrote
+its Python workers), sampled from /proc every 0.1 s, and at least the command's own peak
+(`wait4`), so Linux only. It checks that both wrote
 one result per posting. Run it on a quiet machine; the README's numbers come from such a run.
 """
 
@@ -82,10 +83,17 @@ def measure(command):
     start = time.perf_counter()
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL)
     peak = 0
-    while proc.poll() is None:
+    while True:
+        # wait4, not poll: its rusage holds the child's own peak (ru_maxrss, KiB on Linux),
+        # which a run shorter than the sampling interval would otherwise miss.
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
         peak = max(peak, tree_rss(proc.pid))
         time.sleep(0.1)
     elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    peak = max(peak, usage.ru_maxrss * 1024)
     if proc.returncode not in (0, 1):
         sys.exit(f"{' '.join(map(str, command))} exited with {proc.returncode}")
     return elapsed, peak
