@@ -16,7 +16,7 @@ For each it prints the wall time and the peak memory of the whole process tree (
 the resident sets of the command and every process it started: for Spark the driver JVM and
 its Python workers), sampled from /proc every 0.1 s, and at least the command's own peak
 (`wait4`), so Linux only. It checks that both wrote one result per posting. Run it on a
-quiet machine: the README gives no figures until such a run has been made.
+quiet machine; the README says when and where its figures were taken.
 """
 
 import argparse
