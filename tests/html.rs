@@ -29,6 +29,25 @@ fn find_chromium() -> Option<PathBuf> {
     .find(|p| p.is_file())
 }
 
+/// Chromium for a browser test, or `None` after saying on stderr that `test` is
+/// skipped. CI sets ROLETAG_REQUIRE_CHROMIUM, which makes a missing Chromium a
+/// failure (issue 16: the browser test passed in 0.00 s, its skip unseen).
+fn chromium_or_skip(test: &str) -> Option<PathBuf> {
+    let browser = find_chromium();
+    if browser.is_none() {
+        let why = "chromium not on PATH (apt-get install chromium)";
+        assert!(
+            std::env::var_os("ROLETAG_REQUIRE_CHROMIUM").is_none(),
+            "ROLETAG_REQUIRE_CHROMIUM is set, but {why}"
+        );
+        // Straight to stderr, past the harness's capture (which `eprintln!` is not),
+        // so the skip shows in every run.
+        #[allow(clippy::explicit_write)]
+        writeln!(std::io::stderr(), "{test} skipped: {why}").unwrap();
+    }
+    browser
+}
+
 /// Runs headless Chromium with a fresh profile on `url`; returns its stdout and stderr.
 /// Without the networking flags Chromium hangs on an offline machine; a run
 /// that still takes over two minutes is killed and fails the test.
@@ -253,18 +272,7 @@ struct Probe {
 /// there it cannot be skipped (issue 16: it passed in 0.00 s, its skip unseen).
 #[test]
 fn html_report_renders_in_a_browser() {
-    let Some(browser) = find_chromium() else {
-        let why = "chromium not on PATH (apt-get install chromium)";
-        assert!(
-            std::env::var_os("ROLETAG_REQUIRE_CHROMIUM").is_none(),
-            "ROLETAG_REQUIRE_CHROMIUM is set, but {why}"
-        );
-        // Straight to stderr, past the harness's capture, so the skip shows in every run.
-        writeln!(
-            std::io::stderr(),
-            "html_report_renders_in_a_browser skipped: {why}"
-        )
-        .unwrap();
+    let Some(browser) = chromium_or_skip("html_report_renders_in_a_browser") else {
         return;
     };
     let case = BrowserCase::new();
@@ -491,5 +499,157 @@ fn issue16_html_report_of_records_shows_id_and_title() {
     assert!(
         dom.contains(r#"<td colspan="7">"#),
         "the detail spans every column"
+    );
+}
+
+// ---- piles in the scatter (issue 16) ----
+
+/// The scatter's points as (posting, cx, cy), sorted by posting.
+fn scatter_points(doc: &str) -> Vec<(usize, String, String)> {
+    let mut points: Vec<_> = points(doc)
+        .into_iter()
+        .map(|(i, x, y)| (i.parse().unwrap(), x, y))
+        .collect();
+    points.sort();
+    points
+}
+
+/// The scatter's pile labels as (x, y, count).
+fn pile_labels(doc: &str) -> Vec<(String, String, String)> {
+    let start = doc.find("<g id=\"scatter-piles\">").unwrap();
+    let group = &doc[start..start + doc[start..].find("</g>").unwrap()];
+    group
+        .split("<text ")
+        .skip(1)
+        .map(|t| {
+            let count = &t[t.find('>').unwrap() + 1..t.find("</text>").unwrap()];
+            let tag = format!(" {t}");
+            let a = |name| attr(&tag, name).unwrap().to_string();
+            (a("x"), a("y"), count.into())
+        })
+        .collect()
+}
+
+/// A folder where 30 postings share one text, 12 another, and 3 are their own.
+fn piled_report(dir: &Path) -> (PathBuf, String) {
+    let cio = "Director of IT. You run the ERP, the service desk and IT operations \
+               for internal users, and own the IT budget and cost savings.\n";
+    let cto = "VP Engineering. You build customer facing products with software \
+               engineering teams and grow revenue.\n";
+    let postings = dir.join("postings");
+    fs::create_dir(&postings).unwrap();
+    for k in 0..30 {
+        fs::write(postings.join(format!("a{k:02}.txt")), cio).unwrap();
+    }
+    for k in 0..12 {
+        fs::write(postings.join(format!("b{k:02}.txt")), cto).unwrap();
+    }
+    let mixed = format!("{cio}{cto}");
+    let own = [
+        mixed.as_str(),
+        "A nurse on the night shift.",
+        cto.replace("revenue", "the ERP").leak(),
+    ];
+    for (k, text) in own.iter().enumerate() {
+        fs::write(postings.join(format!("c{k}.txt")), text).unwrap();
+    }
+    let report = dir.join("report.html");
+    let out = run(&[
+        "scan",
+        postings.to_str().unwrap(),
+        "--format",
+        "html",
+        "-q",
+        "-o",
+        report.to_str().unwrap(),
+    ]);
+    assert_code(&out, 0);
+    let page = fs::read_to_string(&report).unwrap();
+    (report, page)
+}
+
+/// See: issue 16 ("the scatter piles up on nine points on real data"). Postings
+/// at one place are spread around it, each at its own pixels, and a pile of ten
+/// or more is labelled with its count.
+#[test]
+fn the_scatter_spreads_piles_and_counts_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, page) = piled_report(dir.path());
+    let points = scatter_points(&page);
+    assert_eq!(points.len(), 45, "one point per posting");
+    let mut places: Vec<_> = points.iter().map(|p| (&p.1, &p.2)).collect();
+    places.sort();
+    places.dedup();
+    assert_eq!(places.len(), 45, "every posting at its own place");
+    let counts: Vec<String> = pile_labels(&page).into_iter().map(|l| l.2).collect();
+    assert_eq!(counts, ["30", "12"]);
+}
+
+/// The page's script, which redraws the scatter when other axes are picked,
+/// spreads and labels the piles at the server's pixels (the default axes named
+/// in the address make it redraw), and on other axes too. Run in headless
+/// Chromium; skipped, saying why, without it, unless ROLETAG_REQUIRE_CHROMIUM is set.
+#[test]
+fn the_page_redraws_piles_as_the_server_drew_them() {
+    let Some(browser) = chromium_or_skip("the_page_redraws_piles_as_the_server_drew_them") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (report, page) = piled_report(dir.path());
+    let dom = |name: &str, view: &str| -> String {
+        let url = format!("file://{}{view}", report.display());
+        let (dom, _log) = chromium(&browser, dir.path(), name, &["--dump-dom"], &url);
+        assert!(
+            dom.contains("data-ready=\"1\""),
+            "the script did not finish"
+        );
+        dom
+    };
+    let same = dom("same", "#x=focus&y=financial");
+    assert_eq!(scatter_points(&same), scatter_points(&page));
+    assert_eq!(pile_labels(&same), pile_labels(&page));
+    let other = dom("other", "#x=domain&y=systems");
+    let points = scatter_points(&other);
+    assert_ne!(points, scatter_points(&page), "the points moved");
+    let mut places: Vec<_> = points.iter().map(|p| (&p.1, &p.2)).collect();
+    places.sort();
+    places.dedup();
+    assert_eq!(places.len(), 45, "every posting at its own place");
+    // Here some of the other postings share a pile's place: count the places
+    // from the report's axes.
+    let postings = report.parent().unwrap().join("postings");
+    let scan = run(&[
+        "scan",
+        postings.to_str().unwrap(),
+        "--format",
+        "jsonl",
+        "-q",
+    ]);
+    let mut piles = std::collections::BTreeMap::<String, usize>::new();
+    for line in jsonl(&scan) {
+        let axes = &line.tagged().axes;
+        let o = |axis: &str| {
+            let w = &axes[axis];
+            if w.cio + w.cto > 0.0 {
+                (w.cto - w.cio) / (w.cto + w.cio)
+            } else {
+                0.0
+            }
+        };
+        *piles
+            .entry(format!("{:.3} {:.3}", o("domain"), o("systems")))
+            .or_default() += 1;
+    }
+    let mut want: Vec<usize> = piles.into_values().filter(|&n| n >= 10).collect();
+    want.sort_unstable();
+    let mut counts: Vec<usize> = pile_labels(&other)
+        .iter()
+        .map(|l| l.2.parse().unwrap())
+        .collect();
+    counts.sort_unstable();
+    assert_eq!(counts, want);
+    assert!(
+        counts.len() == 2 && counts[0] >= 12 && counts[1] >= 30,
+        "{counts:?}"
     );
 }
