@@ -6,13 +6,14 @@
     python3 benches/python_tag_many.py [../shared/datasets/ashby/postings.jsonl] \
         [--runs 5] [--threads N] [--roletag target/release/roletag]
 
-Both tag the `description` of every record of the JSONL file, with the same number of
-threads (default: every core), and both produce the full JSON report: `roletag scan FILE
---text-field description --format jsonl -o FILE`, and `tag_many(descriptions)`, which
-returns a list of dicts. Reading the file into Python is not timed; the dicts are. Each
-side runs `--runs` times after one warm-up run; the script prints the mean and the best
-time of each and the ratio of the means (issue 15 asks for tag_many within 1.2x of scan).
-It first checks that both give the same labels. Run it on a quiet machine: its times
+All three tag the `description` of every record of the JSONL file, with the same number of
+threads (default: every core): `roletag scan FILE --text-field description --format jsonl
+-o FILE` (the full JSON report), `tag_many(descriptions)`, which returns the same objects
+as a list of dicts, and `tag_arrow` on a pyarrow batch of `id` and `description` (flat
+columns, `id` kept). Reading the file into Python is not timed; the results are. Each
+runs `--runs` times after one warm-up run; the script prints the mean and the best time
+of each and the ratios of the means to scan's (issue 15 asks for tag_many within 1.2x).
+It first checks that all three give the same labels. Run it on a quiet machine: its times
 mean nothing when other builds share the cores.
 """
 
@@ -39,8 +40,14 @@ def main(argv):
 
     import roletag
 
+    import pyarrow as pa
+
     with open(args.postings, encoding="utf-8") as f:
-        descriptions = [json.loads(line).get("description") for line in f if line.strip()]
+        records = [json.loads(line) for line in f if line.strip()]
+    descriptions = [r.get("description") for r in records]
+    batch = pa.RecordBatch.from_pydict(
+        {"id": [str(r.get("id")) for r in records], "description": descriptions}
+    )
     tagger = roletag.Tagger()
     with tempfile.TemporaryDirectory() as tmp:
         report = os.path.join(tmp, "report.jsonl")
@@ -57,21 +64,30 @@ def main(argv):
         def many():
             return tagger.tag_many(descriptions, threads=args.threads)
 
+        def arrow():
+            return tagger.tag_arrow(batch, text_columns=["description"], keep=["id"], threads=args.threads)
+
         scan()
         with open(report, encoding="utf-8") as f:
             cli_labels = [json.loads(line).get("label") for line in f]
         py_labels = [r.get("label") for r in many()]
         if cli_labels != py_labels:
             sys.exit("tag_many and roletag scan disagree on some label: not comparable")
+        if arrow().column("label").to_pylist() != cli_labels:
+            sys.exit("tag_arrow and roletag scan disagree on some label: not comparable")
         scan_times = timed(scan, args.runs)
         many_times = timed(many, args.runs)
+        arrow_times = timed(arrow, args.runs)
 
     n = len(descriptions)
     print(f"{n} postings ({args.postings}), {args.threads} threads, {args.runs} runs each after a warm-up")
     show("roletag scan --format jsonl", scan_times, n)
     show("Tagger.tag_many (list of dicts)", many_times, n)
+    show("Tagger.tag_arrow (RecordBatch)", arrow_times, n)
     ratio = statistics.mean(many_times) / statistics.mean(scan_times)
     print(f"ratio tag_many / scan (means): {ratio:.2f}x (issue 15's goal: at most 1.20x)")
+    ratio = statistics.mean(arrow_times) / statistics.mean(scan_times)
+    print(f"ratio tag_arrow / scan (means): {ratio:.2f}x")
     return 0
 
 

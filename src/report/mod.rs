@@ -394,8 +394,11 @@ pub fn counted(n: u64, noun: &str) -> String {
     }
 }
 
-/// Rounds to 4 decimals for output; never prints `-0`.
-pub(crate) fn round4(x: f64) -> f64 {
+/// Rounds to 4 decimals, as every number of a report is; never gives `-0`.
+///
+/// A report's JSON numbers read back as exactly these values, which is how the
+/// Python package builds its dicts without going through JSON.
+pub fn round4(x: f64) -> f64 {
     let r = (x * 10_000.0).round() / 10_000.0;
     if r == 0.0 {
         0.0
@@ -404,8 +407,9 @@ pub(crate) fn round4(x: f64) -> f64 {
     }
 }
 
-/// The matched terms of a posting, strongest contribution first (ties by term name).
-pub(crate) fn evidence<'s>(cx: &Context<'_>, scores: &'s Scores) -> Vec<(&'s TermTally, f64)> {
+/// The matched terms of a posting with their contributions (unrounded), strongest
+/// contribution first (ties by term name): the order of a report's `evidence`.
+pub fn evidence<'s>(cx: &Context<'_>, scores: &'s Scores) -> Vec<(&'s TermTally, f64)> {
     let mut ev: Vec<(&TermTally, f64)> = scores
         .tallies
         .iter()

@@ -2,10 +2,12 @@
 //!
 //! One class, [`PyEngine`] (`Engine` in Python), wraps a [`roletag::Engine`]. It takes
 //! texts (one column, or several joined as `roletag scan` joins a record's fields),
-//! tags them on a rayon pool with the GIL released, and hands back either the JSON
-//! objects of the report (written by the library's own JSON record writer, so every
-//! number is the CLI's byte for byte) or flat columns for Arrow and pandas. The flat
-//! columns are read back from those same JSON objects, never computed twice. The
+//! tags them on a rayon pool with the GIL released, and hands back the report's
+//! posting objects as dicts, as JSON bytes (the library's own writer), or as flat
+//! columns for Arrow and pandas. The dicts and columns are built from the tagged
+//! records directly, with every number rounded by [`round4`] as the JSON writer
+//! rounds it, so they equal the JSON read back (the package's tests check this, and
+//! against `roletag scan`). The
 //! Python package (`python/roletag/`) wraps it in `Tagger`, `tag_arrow` and pandas
 //! helpers. Bad input is a per-row error, never an exception that loses the batch.
 
@@ -13,12 +15,16 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use pyo3::exceptions::{PyOSError, PyValueError};
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
+use pyo3::sync::GILOnceCell;
+use pyo3::types::{PyBytes, PyDict, PyFloat, PyList, PyString};
 use rayon::prelude::*;
+use roletag::report::{evidence, round4, SCHEMA_VERSION};
+use roletag::TermId;
 use roletag::{
-    Context, Engine, EngineOptions, FieldOptions, Item, JsonLines, Lexicon, LexiconError, Position,
-    Posting, Reporter as _, ScopeOptions, Scratch, Thresholds,
+    Context, Engine, EngineOptions, FieldOptions, Item, JsonLines, Lexicon, LexiconError, Outcome,
+    Position, Posting, Record, Reporter as _, ScopeOptions, Scratch, Tagged, Thresholds,
 };
 
 /// Rows tagged per parallel piece: enough to pay for a JSON writer, small enough
@@ -34,6 +40,8 @@ struct PyEngine {
     engine: Engine,
     /// Thread pools made for `threads=N`, kept for the next call.
     pools: Mutex<Vec<(usize, Arc<rayon::ThreadPool>)>>,
+    /// The lexicon's names and weights as Python objects, made on first use.
+    names: GILOnceCell<Names>,
 }
 
 /// The scoring options of the constructor, as the CLI's flags name them.
@@ -100,6 +108,7 @@ impl PyEngine {
         Ok(PyEngine {
             engine,
             pools: Mutex::new(Vec::new()),
+            names: GILOnceCell::new(),
         })
     }
 
@@ -152,6 +161,65 @@ impl PyEngine {
         Ok(PyBytes::new(py, &out))
     }
 
+    /// Tags `texts` (a list: one posting per item) and returns the report's JSON
+    /// objects as dicts, in order, without `path`: the values `json.loads` would give
+    /// for [`PyEngine::tag_json`]'s array, built directly. Pieces are turned into
+    /// dicts as they come while the pool tags the next ones, so the GIL is held only
+    /// while dicts are made.
+    #[pyo3(signature = (texts, threads=None))]
+    fn tag_dicts<'py>(
+        &self,
+        py: Python<'py>,
+        texts: &Bound<'py, PyList>,
+        threads: Option<usize>,
+    ) -> PyResult<Bound<'py, PyList>> {
+        let rows = single_column(texts);
+        let n = rows.len();
+        let pool = self.pool(threads)?;
+        let engine = &self.engine;
+        let names = self.names(py);
+        let lexicon = engine.lexicon();
+        if n <= PIECE {
+            // One piece (`Tagger.tag` is one row): no pool, no thread to start.
+            let records = py.allow_threads(|| tag_rows(engine, rows));
+            let dicts = records.iter().map(|r| record_dict(py, names, lexicon, r));
+            return PyList::new(py, dicts.collect::<PyResult<Vec<_>>>()?);
+        }
+        let none = py.None();
+        let out = PyList::new(py, (0..n).map(|_| none.bind(py)))?;
+        let (tx, rx) = std::sync::mpsc::channel::<(usize, Vec<Record>)>();
+        std::thread::scope(|s| {
+            s.spawn(move || {
+                pool.install(|| {
+                    rows.into_par_iter()
+                        .enumerate()
+                        .chunks(PIECE)
+                        .for_each_with(tx, |tx, piece| {
+                            let start = piece.first().map_or(0, |(i, _)| *i);
+                            let rows = piece.into_iter().map(|(_, row)| row).collect();
+                            // The receiver leaves only on an error of its own.
+                            let _ = tx.send((start, tag_rows(engine, rows)));
+                        });
+                });
+            });
+            let mut rx = rx;
+            loop {
+                // A Receiver is Send but not Sync: it goes into the GIL-free wait and back.
+                let (back, next) = py.allow_threads(move || {
+                    let next = rx.recv();
+                    (rx, next)
+                });
+                rx = back;
+                let Ok((start, records)) = next else {
+                    return Ok(out);
+                };
+                for (i, record) in records.iter().enumerate() {
+                    out.set_item(start + i, record_dict(py, names, lexicon, record)?)?;
+                }
+            }
+        })
+    }
+
     /// Tags rows whose text is the non-blank values of `columns` (lists of equal
     /// length, named by `names`) joined by a blank line, as `roletag scan` joins a
     /// record's text fields. Returns `(name, kind, data)` columns: see
@@ -185,7 +253,7 @@ impl PyEngine {
                     .collect()
             })
         });
-        flat_columns(py, &self.axes(), &flats)
+        flat_columns(py, self.engine.lexicon(), &self.axes(), &flats)
     }
 
     /// The flat columns' names and kinds, in order (for a schema made before any data).
@@ -195,6 +263,12 @@ impl PyEngine {
 }
 
 impl PyEngine {
+    /// The lexicon's Python objects, made on the first call.
+    fn names(&self, py: Python<'_>) -> &Names {
+        self.names
+            .get_or_init(py, || Names::new(py, self.engine.lexicon()))
+    }
+
     /// The pool for `threads`: rayon's global pool (every core) for `None`.
     fn pool(&self, threads: Option<usize>) -> PyResult<Arc<rayon::ThreadPool>> {
         let n = match threads {
@@ -322,6 +396,42 @@ fn joined_columns(columns: &[Bound<'_, PyList>], names: &[String], n: usize) -> 
         .collect()
 }
 
+/// Tags a piece of rows as `roletag scan` tags records with that text: one
+/// record each, in order, with an empty `path` and no `record` number.
+fn tag_rows(engine: &Engine, piece: Vec<Row>) -> Vec<Record> {
+    let fields = FieldOptions::default();
+    let mut scratch = Scratch::default();
+    piece
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| {
+            let at = Position {
+                index: i as u64,
+                line: i as u64 + 1,
+            };
+            let item = match row {
+                Ok(text) => Item::Posting(Posting {
+                    at,
+                    id: None,
+                    text,
+                    expected: None,
+                    group: None,
+                    kept: Vec::new(),
+                    title: None,
+                }),
+                Err(message) => Item::Failed {
+                    at,
+                    id: None,
+                    message,
+                },
+            };
+            let mut record = engine.tag_item("", &item, &fields, &mut scratch);
+            record.record = None;
+            record
+        })
+        .collect()
+}
+
 /// Tags a piece of rows and writes each one's JSON object, one per line, with the
 /// library's JSON Lines reporter: byte for byte what `roletag scan --format jsonl`
 /// writes for a record with that text, without `path` and `record`.
@@ -333,33 +443,9 @@ fn json_lines(engine: &Engine, piece: Vec<Row>) -> Vec<u8> {
         top: 0,
         keep_fields: &[],
     };
-    let fields = FieldOptions::default();
-    let mut scratch = Scratch::default();
     let mut out = Vec::new();
     let mut writer = JsonLines::new(&mut out, cx);
-    for (i, row) in piece.into_iter().enumerate() {
-        let at = Position {
-            index: i as u64,
-            line: i as u64 + 1,
-        };
-        let item = match row {
-            Ok(text) => Item::Posting(Posting {
-                at,
-                id: None,
-                text,
-                expected: None,
-                group: None,
-                kept: Vec::new(),
-                title: None,
-            }),
-            Err(message) => Item::Failed {
-                at,
-                id: None,
-                message,
-            },
-        };
-        let mut record = engine.tag_item("", &item, &fields, &mut scratch);
-        record.record = None;
+    for record in tag_rows(engine, piece) {
         // Writing to a Vec cannot fail; a record is never lost to it either way.
         if let Err(e) = writer.record(&record) {
             drop(e);
@@ -367,6 +453,139 @@ fn json_lines(engine: &Engine, piece: Vec<Row>) -> Vec<u8> {
     }
     drop(writer);
     out
+}
+
+/// The lexicon as Python objects, shared by every dict [`record_dict`] makes: each
+/// term's name, axis name, pole and rounded weight, and each axis's name.
+struct Names {
+    terms: Vec<Py<PyString>>,
+    term_axes: Vec<Py<PyString>>,
+    poles: Vec<Py<PyString>>,
+    weights: Vec<Py<PyFloat>>,
+    axes: Vec<Py<PyString>>,
+}
+
+impl Names {
+    fn new(py: Python<'_>, lexicon: &Lexicon) -> Names {
+        let axes: Vec<Py<PyString>> = lexicon
+            .axes
+            .iter()
+            .map(|a| PyString::new(py, &a.name).unbind())
+            .collect();
+        let terms = &lexicon.terms;
+        Names {
+            terms: terms
+                .iter()
+                .map(|t| PyString::new(py, &t.name).unbind())
+                .collect(),
+            term_axes: terms.iter().map(|t| axes[t.axis].clone_ref(py)).collect(),
+            poles: terms
+                .iter()
+                .map(|t| PyString::intern(py, t.pole.as_str()).unbind())
+                .collect(),
+            weights: terms
+                .iter()
+                .map(|t| PyFloat::new(py, round4(t.weight)).unbind())
+                .collect(),
+            axes,
+        }
+    }
+}
+
+/// A record as the dict `json.loads` gives for its JSON object (see
+/// `roletag::report`'s writer): the same keys in the same order, every number
+/// rounded by [`round4`] as the JSON prints it. Only what a row can have: no
+/// `path`, `record`, `id`, `expected` or `fields`.
+fn record_dict<'py>(
+    py: Python<'py>,
+    names: &Names,
+    lexicon: &Lexicon,
+    r: &Record,
+) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item(intern!(py, "schema_version"), SCHEMA_VERSION)?;
+    match &r.outcome {
+        Outcome::Tagged(t) => tagged_items(py, &d, names, lexicon, t)?,
+        Outcome::Failed(msg) => d.set_item(intern!(py, "error"), msg)?,
+        Outcome::Skipped(msg) => {
+            d.set_item(intern!(py, "error"), msg)?;
+            d.set_item(intern!(py, "skipped"), true)?;
+        }
+    }
+    if !r.warnings.is_empty() {
+        d.set_item(intern!(py, "warnings"), &r.warnings)?;
+    }
+    Ok(d)
+}
+
+/// The items of a tagged record's dict, after `schema_version`.
+fn tagged_items<'py>(
+    py: Python<'py>,
+    d: &Bound<'py, PyDict>,
+    names: &Names,
+    lexicon: &Lexicon,
+    t: &Tagged,
+) -> PyResult<()> {
+    let (cio, cto) = (intern!(py, "cio"), intern!(py, "cto"));
+    let scores = &t.scores;
+    d.set_item(
+        intern!(py, "label"),
+        PyString::intern(py, t.tagging.label.as_str()),
+    )?;
+    d.set_item(intern!(py, "score"), round4(t.tagging.score))?;
+    d.set_item(intern!(py, "confidence"), round4(t.tagging.confidence))?;
+    d.set_item(cio, round4(scores.total.cio))?;
+    d.set_item(cto, round4(scores.total.cto))?;
+    d.set_item(intern!(py, "core_evidence"), round4(scores.core.total()))?;
+    let axes = PyDict::new(py);
+    for (name, w) in names.axes.iter().zip(&scores.axes) {
+        let poles = PyDict::new(py);
+        poles.set_item(cio, round4(w.cio))?;
+        poles.set_item(cto, round4(w.cto))?;
+        axes.set_item(name.bind(py), poles)?;
+    }
+    d.set_item(intern!(py, "axes"), axes)?;
+    let cx = Context {
+        lexicon,
+        thresholds: lexicon.thresholds,
+        color: false,
+        top: 0,
+        keep_fields: &[],
+    };
+    let ranked = evidence(&cx, scores);
+    let list = PyList::empty(py);
+    for (tally, contribution) in ranked {
+        let e = term_dict(py, names, tally.term, tally.count)?;
+        e.set_item(intern!(py, "weight"), names.weights[tally.term].bind(py))?;
+        e.set_item(intern!(py, "contribution"), round4(contribution))?;
+        e.set_item(intern!(py, "context"), lexicon.terms[tally.term].context)?;
+        list.append(e)?;
+    }
+    d.set_item(intern!(py, "evidence"), list)?;
+    d.set_item(intern!(py, "words"), scores.words)?;
+    d.set_item(intern!(py, "coverage"), round4(scores.coverage()))?;
+    let ignored = PyList::empty(py);
+    for &(term, status, count) in &scores.ignored {
+        let e = term_dict(py, names, term, count)?;
+        e.set_item(intern!(py, "reason"), PyString::intern(py, status.as_str()))?;
+        ignored.append(e)?;
+    }
+    d.set_item(intern!(py, "ignored"), ignored)
+}
+
+/// `{"term", "axis", "pole", "count"}`: how an evidence or ignored item starts.
+fn term_dict<'py>(
+    py: Python<'py>,
+    names: &Names,
+    term: usize,
+    count: u32,
+) -> PyResult<Bound<'py, PyDict>> {
+    let e = PyDict::new(py);
+    e.set_item(intern!(py, "term"), names.terms[term].bind(py))?;
+    e.set_item(intern!(py, "axis"), names.term_axes[term].bind(py))?;
+    e.set_item(intern!(py, "pole"), names.poles[term].bind(py))?;
+    e.set_item(intern!(py, "count"), count)?;
+    Ok(e)
 }
 
 /// The JSON objects of a piece, without the empty `path` each starts with.
@@ -409,47 +628,60 @@ fn join_array(pieces: &[Vec<u8>]) -> Vec<u8> {
     out
 }
 
-/// The fields of a posting's JSON object that the flat columns show.
-#[derive(Debug, Default, serde::Deserialize)]
+/// A row's flat fields: every number rounded as the JSON report rounds it.
+#[derive(Debug, Default)]
 struct Flat {
-    label: Option<String>,
-    score: Option<f64>,
-    confidence: Option<f64>,
-    cio: Option<f64>,
-    cto: Option<f64>,
-    core_evidence: Option<f64>,
-    #[serde(default)]
-    axes: std::collections::HashMap<String, PoleWeights>,
-    #[serde(default)]
-    evidence: Vec<Evidence>,
-    words: Option<i64>,
-    coverage: Option<f64>,
+    /// `None` for a row that failed.
+    label: Option<&'static str>,
+    /// The `float64` columns of [`flat_names`], in order; empty for a failed row.
+    floats: Vec<f64>,
+    words: i64,
+    /// The strongest terms, strongest first (the report's `evidence` order).
+    top_terms: Vec<TermId>,
     error: Option<String>,
 }
 
-#[derive(Debug, Default, serde::Deserialize)]
-struct PoleWeights {
-    cio: f64,
-    cto: f64,
-}
-
-#[derive(Debug, serde::Deserialize)]
-struct Evidence {
-    term: String,
-}
-
-/// Tags a piece and reads each JSON object back into its flat fields (the evidence
-/// cut to `top` terms), so the columns hold exactly the numbers of the JSON.
+/// Tags a piece and flattens each record (the evidence cut to `top` terms).
 fn flat_rows(engine: &Engine, piece: Vec<Row>, top: usize) -> Vec<Flat> {
-    json_objects(engine, piece)
-        .iter()
-        .map(|object| {
-            let mut flat = serde_json::from_slice::<Flat>(object).unwrap_or_else(|e| Flat {
-                error: Some(format!("internal: unreadable JSON record: {e}")),
+    let lexicon = engine.lexicon();
+    let cx = Context {
+        lexicon,
+        thresholds: engine.thresholds(),
+        color: false,
+        top: 0,
+        keep_fields: &[],
+    };
+    tag_rows(engine, piece)
+        .into_iter()
+        .map(|record| match record.outcome {
+            Outcome::Tagged(t) => {
+                let s = &t.scores;
+                let mut floats = vec![
+                    t.tagging.score,
+                    t.tagging.confidence,
+                    s.total.cio,
+                    s.total.cto,
+                    s.core.total(),
+                ];
+                floats.extend(s.axes.iter().flat_map(|w| [w.cio, w.cto]));
+                floats.push(s.coverage());
+                floats.iter_mut().for_each(|x| *x = round4(*x));
+                Flat {
+                    label: Some(t.tagging.label.as_str()),
+                    floats,
+                    words: i64::try_from(s.words).unwrap_or(i64::MAX),
+                    top_terms: evidence(&cx, s)
+                        .into_iter()
+                        .take(top)
+                        .map(|(tally, _)| tally.term)
+                        .collect(),
+                    error: None,
+                }
+            }
+            Outcome::Failed(message) | Outcome::Skipped(message) => Flat {
+                error: Some(message),
                 ..Flat::default()
-            });
-            flat.evidence.truncate(top);
-            flat
+            },
         })
         .collect()
 }
@@ -472,21 +704,13 @@ fn flat_names(axes: &[String]) -> Vec<(String, &'static str)> {
     names
 }
 
-/// A column of numbers: little-endian bytes, 0 where the row failed (the validity
-/// bitmap, the first item of the result, marks those rows null).
-fn f64_column<'py>(
-    py: Python<'py>,
-    flats: &[Flat],
-    get: impl Fn(&Flat) -> f64,
-) -> Bound<'py, PyBytes> {
-    let bytes: Vec<u8> = flats.iter().flat_map(|f| get(f).to_le_bytes()).collect();
-    PyBytes::new(py, &bytes)
-}
-
-/// `[(validity bitmap, tagged count), (name, kind, data)...]`: strings and lists as
-/// Python lists (`None` where null), numbers as bytes (see [`f64_column`]).
+/// `[(validity bitmap, tagged count), (name, kind, data)...]` in the order of
+/// [`flat_names`]: strings and lists as Python lists (`None` where null), numbers
+/// as little-endian bytes, 0 where the row failed (the validity bitmap marks those
+/// rows null).
 fn flat_columns<'py>(
     py: Python<'py>,
+    lexicon: &Lexicon,
     axes: &[String],
     flats: &[Flat],
 ) -> PyResult<Bound<'py, PyList>> {
@@ -499,98 +723,40 @@ fn flat_columns<'py>(
     let tagged = flats.iter().filter(|f| f.label.is_some()).count();
     let out = PyList::empty(py);
     out.append((PyBytes::new(py, &bitmap), tagged))?;
-    let zero = |x: Option<f64>| x.unwrap_or(0.0);
-    let push = |name: &str, kind: &str, data: Bound<'py, PyAny>| {
-        out.append(PyTuple::new(
-            py,
-            [
-                name.into_pyobject(py)?.into_any(),
-                kind.into_pyobject(py)?.into_any(),
-                data,
-            ],
-        )?)
-    };
-    push(
-        "label",
-        "string",
-        strings(py, flats, |f| f.label.as_deref())?,
-    )?;
-    push(
-        "score",
-        "float64",
-        f64_column(py, flats, |f| zero(f.score)).into_any(),
-    )?;
-    push(
-        "confidence",
-        "float64",
-        f64_column(py, flats, |f| zero(f.confidence)).into_any(),
-    )?;
-    push(
-        "cio",
-        "float64",
-        f64_column(py, flats, |f| zero(f.cio)).into_any(),
-    )?;
-    push(
-        "cto",
-        "float64",
-        f64_column(py, flats, |f| zero(f.cto)).into_any(),
-    )?;
-    push(
-        "core_evidence",
-        "float64",
-        f64_column(py, flats, |f| zero(f.core_evidence)).into_any(),
-    )?;
-    for a in axes {
-        let pole = |f: &Flat, cto: bool| {
-            f.axes
-                .get(a)
-                .map_or(0.0, |w| if cto { w.cto } else { w.cio })
+    let mut float = 0;
+    for (name, kind) in flat_names(axes) {
+        let data = match (name.as_str(), kind) {
+            ("label", _) => PyList::new(py, flats.iter().map(|f| f.label))?.into_any(),
+            ("error", _) => PyList::new(py, flats.iter().map(|f| f.error.as_deref()))?.into_any(),
+            ("words", _) => {
+                let bytes: Vec<u8> = flats.iter().flat_map(|f| f.words.to_le_bytes()).collect();
+                PyBytes::new(py, &bytes).into_any()
+            }
+            ("top_terms", _) => {
+                let lists = flats.iter().map(|f| {
+                    f.label.map(|_| {
+                        f.top_terms
+                            .iter()
+                            .map(|&t| lexicon.terms[t].name.as_str())
+                            .collect::<Vec<_>>()
+                    })
+                });
+                PyList::new(py, lists)?.into_any()
+            }
+            (_, "float64") => {
+                let k = float;
+                float += 1;
+                let bytes: Vec<u8> = flats
+                    .iter()
+                    .flat_map(|f| f.floats.get(k).copied().unwrap_or(0.0).to_le_bytes())
+                    .collect();
+                PyBytes::new(py, &bytes).into_any()
+            }
+            _ => unreachable!("flat_names gives no other column: {name} ({kind})"),
         };
-        push(
-            &format!("{a}_cio"),
-            "float64",
-            f64_column(py, flats, |f| pole(f, false)).into_any(),
-        )?;
-        push(
-            &format!("{a}_cto"),
-            "float64",
-            f64_column(py, flats, |f| pole(f, true)).into_any(),
-        )?;
+        out.append((name, kind, data))?;
     }
-    let words: Vec<u8> = flats
-        .iter()
-        .flat_map(|f| f.words.unwrap_or(0).to_le_bytes())
-        .collect();
-    push("words", "int64", PyBytes::new(py, &words).into_any())?;
-    push(
-        "coverage",
-        "float64",
-        f64_column(py, flats, |f| zero(f.coverage)).into_any(),
-    )?;
-    let top_terms = PyList::empty(py);
-    for f in flats {
-        if f.label.is_some() {
-            let terms: Vec<&str> = f.evidence.iter().map(|e| e.term.as_str()).collect();
-            top_terms.append(terms)?;
-        } else {
-            top_terms.append(py.None())?;
-        }
-    }
-    push("top_terms", "list<string>", top_terms.into_any())?;
-    push(
-        "error",
-        "string",
-        strings(py, flats, |f| f.error.as_deref())?,
-    )?;
     Ok(out)
-}
-
-fn strings<'py>(
-    py: Python<'py>,
-    flats: &[Flat],
-    get: impl Fn(&Flat) -> Option<&str>,
-) -> PyResult<Bound<'py, PyAny>> {
-    Ok(PyList::new(py, flats.iter().map(get))?.into_any())
 }
 
 /// The extension module.

@@ -1,5 +1,7 @@
 """The package's API: lexicon sources, errors, threads, the GIL, Arrow schema and stubs."""
 
+import gc
+import json
 import threading
 import time
 from pathlib import Path
@@ -59,14 +61,51 @@ def test_tag_many_releases_the_gil():
 
     counter = threading.Thread(target=count)
     counter.start()
-    engine = tagger._engine
     inside.set()
     before = len(ticks)
-    engine.tag_json(texts, 1)
+    tagger.tag_many(texts, threads=1)
     during = len(ticks) - before
     done.set()
     counter.join()
     assert during > 0
+
+
+def _shape(value):
+    """A value's keys in order and its leaves' types: what `==` on dicts leaves out."""
+    if isinstance(value, dict):
+        return [(k, _shape(v)) for k, v in value.items()]
+    if isinstance(value, list):
+        return [_shape(v) for v in value]
+    return type(value).__name__
+
+
+def test_tag_many_builds_what_json_loads_gives_for_the_report():
+    # tag_many builds its dicts in Rust; tag_json writes the report's JSON with the
+    # CLI's writer. The dicts must be that JSON read back: values, key order, types.
+    texts = [posting_text(p) for p in corpus_files()]
+    texts += [None, 7, "", " \n ", "\ud800 ERP", "ERP and product roadmap " * 3000]
+    tagger = roletag.Tagger()
+    for threads in (1, 2):
+        built = tagger.tag_many(texts, threads=threads)
+        read = json.loads(tagger._engine.tag_json(texts, threads))
+        assert built == read
+        assert _shape(built) == _shape(read)
+    assert any(r.get("ignored") for r in built), "no posting with ignored hits: a weak test"
+    assert sum("error" in r for r in built) == 5
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_tag_many_leaves_the_garbage_collector_as_it_found_it(enabled):
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        roletag.Tagger().tag_many(["ERP and service desk"] * 3)
+        assert gc.isenabled() is enabled
+        with pytest.raises(ValueError):
+            roletag.Tagger().tag_many(["x"], threads=0)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()
 
 
 def test_arrow_schema_names_every_axis():

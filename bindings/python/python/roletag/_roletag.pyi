@@ -1,6 +1,6 @@
 """Type stubs of the Rust extension module ``roletag._roletag`` (use :class:`roletag.Tagger`)."""
 
-from typing import Any, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 __version__: str
 
@@ -27,6 +27,9 @@ class Engine:
         """The lexicon's name, version, source and hash, and the thresholds, as strings."""
     def tag_json(self, texts: List[Any], threads: Optional[int] = None) -> bytes:
         """The JSON objects of the report for ``texts``, as one JSON array, in order."""
+    def tag_dicts(self, texts: List[Any], threads: Optional[int] = None) -> List[Dict[str, Any]]:
+        """The report's objects for ``texts`` as dicts, in order: what ``json.loads`` gives
+        for :meth:`tag_json`, built directly."""
     def tag_flat(
         self, columns: List[List[Any]], names: List[str], top: int = 5, threads: Optional[int] = None
     ) -> List[Tuple[Any, ...]]:
