@@ -2,10 +2,9 @@
 //!
 //! [`scan`] walks the roots ([`crate::input::walk`]), expands record files into their
 //! records ([`crate::input::records`]) and streams the postings through a rayon pool in
-//! chunks: each chunk is tagged in parallel by the [`Engine`] (via [`posting`]), a
-//! few chunks at a time, and handed to the [`Reporter`] strictly in input order, so
-//! the report is the same whatever the thread count and memory does not grow with
-//! the corpus.
+//! chunks: each chunk is tagged in parallel by the [`Engine`] (via [`posting`]), then
+//! handed to the [`Reporter`] in input order before the next one starts, so the report
+//! is the same whatever the thread count and memory does not grow with the corpus.
 //! Per-file problems become records, never errors.
 
 pub mod posting;
@@ -407,21 +406,9 @@ fn next_chunk(
     Ok(())
 }
 
-/// Chunks handed to the pool and not yet reported, at most. More than one, so the
-/// workers start on the next chunk while the last pieces of one finish and while
-/// this thread writes; few, so memory stays flat whatever the corpus.
-const IN_FLIGHT: u64 = 4;
-
-/// A chunk's jobs and their records (or the panic that tagging them raised).
-type TaggedChunk = (Vec<Job>, std::thread::Result<Vec<Record>>);
-
-/// Tags chunks on the pool and reports them in order on this thread.
-///
-/// A pipeline, not chunk by chunk: up to [`IN_FLIGHT`] chunks are tagged at once
-/// while this thread writes the finished ones in input order, so no worker waits
-/// at the end of a chunk for the others, nor for the writer. When the input is
-/// slow (no job ready), everything already handed out is tagged and written before
-/// waiting for more, so results stream promptly.
+/// Tags chunk after chunk on the pool and reports them in order on this thread.
+/// The two overlap: while the workers tag one chunk, the previous one is written,
+/// so the report's serialisation does not leave the workers idle.
 fn consume(
     engine: &Engine,
     opts: &ScanOptions,
@@ -430,102 +417,50 @@ fn consume(
     reporter: &mut dyn Reporter,
     cancel: &AtomicBool,
 ) -> Result<ScanOutcome, ScanError> {
-    let mut out = Ordered {
-        outcome: ScanOutcome::default(),
-        done: std::collections::BTreeMap::new(),
-        written: 0,
-        reporter,
-    };
-    let (done_tx, done_rx) = mpsc::channel::<(u64, TaggedChunk)>();
-    let mut sent = 0u64;
-    let mut input_ended = false;
-    pool.in_place_scope(|s| loop {
-        while let Ok((id, tagged)) = done_rx.try_recv() {
-            out.done.insert(id, tagged);
+    let mut outcome = ScanOutcome::default();
+    let mut chunk: Vec<Job> = Vec::with_capacity(CHUNK);
+    // Tagged but not yet reported: a chunk's jobs and their records.
+    let mut pending: Option<(Vec<Job>, Vec<Record>)> = None;
+    loop {
+        next_chunk(rx, &mut chunk, cancel, || {
+            report_chunk(pending.take(), &mut outcome, reporter)
+        })?;
+        // Checked first: Ctrl-C in a shell also ends the process writing to our
+        // standard input, and a stream cut short is not a finished report.
+        if cancel.load(Ordering::Relaxed) {
+            return Err(ScanError::Interrupted);
         }
-        out.report_ready()?;
-        if !input_ended && sent - out.written < IN_FLIGHT {
-            let mut chunk = Vec::with_capacity(CHUNK);
-            next_chunk(rx, &mut chunk, cancel, || {
-                out.wait_for(&done_rx, sent);
-                out.report_ready()
-            })?;
-            // Checked first: Ctrl-C in a shell also ends the process writing to our
-            // standard input, and a stream cut short is not a finished report.
-            if cancel.load(Ordering::Relaxed) {
-                return Err(ScanError::Interrupted);
-            }
-            if chunk.is_empty() {
-                input_ended = true;
-                continue;
-            }
-            let (id, done_tx) = (sent, done_tx.clone());
-            sent += 1;
+        if chunk.is_empty() {
+            report_chunk(pending.take(), &mut outcome, reporter)?;
+            return Ok(outcome);
+        }
+        let mut records: Vec<Record> = Vec::new();
+        let mut reported = Ok(());
+        let previous = pending.take();
+        pool.in_place_scope(|s| {
+            let (jobs, records) = (&chunk, &mut records);
             s.spawn(move |_| {
-                // A panic goes back to the reporting thread, which resumes it:
-                // a chunk that never arrived would leave that thread waiting.
-                let records = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    tag_chunk(engine, opts, &chunk)
-                }));
-                // The receiver outlives the scope: sending cannot fail.
-                let _ = done_tx.send((id, (chunk, records)));
+                *records = jobs
+                    .par_iter()
+                    // Small pieces, so no worker waits at the end of a chunk for
+                    // another to finish a long run of postings.
+                    .with_max_len(8)
+                    .map(|job| {
+                        // Taken out and put back, not borrowed: a nested call on
+                        // this thread would get fresh buffers, not a panic.
+                        let mut scratch = WORKER_SCRATCH.take();
+                        let record = process_job(engine, opts, job, &mut scratch);
+                        WORKER_SCRATCH.set(scratch);
+                        record
+                    })
+                    .collect();
             });
-            continue;
-        }
-        if out.written == sent {
-            return Ok(out.outcome);
-        }
-        out.wait_for(&done_rx, out.written + 1);
-    })
-}
-
-/// The reporting side of [`consume`]: tagged chunks by number, reported in order.
-struct Ordered<'r> {
-    outcome: ScanOutcome,
-    done: std::collections::BTreeMap<u64, TaggedChunk>,
-    /// Chunks reported so far: the next to report is chunk `written`.
-    written: u64,
-    reporter: &'r mut dyn Reporter,
-}
-
-impl Ordered<'_> {
-    /// Waits until every chunk numbered below `upto` is tagged.
-    fn wait_for(&mut self, done_rx: &mpsc::Receiver<(u64, TaggedChunk)>, upto: u64) {
-        while (self.written..upto).any(|id| !self.done.contains_key(&id)) {
-            // `consume` holds a sender: this waits for a chunk, never forever.
-            let Ok((id, tagged)) = done_rx.recv() else {
-                return;
-            };
-            self.done.insert(id, tagged);
-        }
+            reported = report_chunk(previous, &mut outcome, reporter);
+        });
+        reported?;
+        let next = Vec::with_capacity(CHUNK);
+        pending = Some((std::mem::replace(&mut chunk, next), records));
     }
-
-    /// Reports the tagged chunks that are next in order.
-    fn report_ready(&mut self) -> Result<(), ScanError> {
-        while let Some((jobs, records)) = self.done.remove(&self.written) {
-            let records = records.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            self.written += 1;
-            report_chunk(Some((jobs, records)), &mut self.outcome, self.reporter)?;
-        }
-        Ok(())
-    }
-}
-
-/// Tags a chunk's jobs on the pool, in order.
-fn tag_chunk(engine: &Engine, opts: &ScanOptions, jobs: &[Job]) -> Vec<Record> {
-    jobs.par_iter()
-        // Small pieces, so no worker waits at the end of a chunk for another to
-        // finish a long run of postings.
-        .with_max_len(8)
-        .map(|job| {
-            // Taken out and put back, not borrowed: a nested call on this thread
-            // would get fresh buffers, not a panic.
-            let mut scratch = WORKER_SCRATCH.take();
-            let record = process_job(engine, opts, job, &mut scratch);
-            WORKER_SCRATCH.set(scratch);
-            record
-        })
-        .collect()
 }
 
 thread_local! {
@@ -734,8 +669,8 @@ mod tests {
     }
 
     /// A slow input (a pipe that stays open) gets what it sent tagged and reported
-    /// before more arrives, in order: a few records (less than a chunk in flight),
-    /// then a burst of several chunks, each followed by silence.
+    /// before more arrives, in order: a few records (less than a chunk), then a
+    /// burst of several chunks, each followed by silence.
     #[test]
     fn records_of_a_slow_input_are_reported_before_it_sends_more() {
         let (tx, rx) = mpsc::sync_channel::<Job>(CHUNK * 8);
