@@ -326,6 +326,13 @@ struct ScanArgs {
     files: bool,
     #[command(flatten)]
     input: InputArgs,
+    #[command(flatten)]
+    threads: ThreadsArg,
+}
+
+/// `-j`/`--threads`, as `scan`, `eval` and `calibrate` take it.
+#[derive(Debug, clap::Args)]
+struct ThreadsArg {
     /// Worker threads, 1 to 512 [default: one per core]; with 1, the scan uses no other thread.
     #[arg(short = 'j', long, value_name = "N")]
     threads: Option<usize>,
@@ -368,9 +375,8 @@ struct EvalArgs {
     /// Also list every misclassified posting with its strongest evidence.
     #[arg(long)]
     misses: bool,
-    /// Worker threads, 1 to 512 [default: one per core]; with 1, the scan uses no other thread.
-    #[arg(short = 'j', long, value_name = "N")]
-    threads: Option<usize>,
+    #[command(flatten)]
+    threads: ThreadsArg,
     #[command(flatten)]
     input: InputArgs,
     #[command(flatten)]
@@ -412,9 +418,8 @@ struct CalibrateArgs {
     /// Output format of the report.
     #[arg(long, value_enum, default_value_t = EvalFormat::Table)]
     format: EvalFormat,
-    /// Worker threads, 1 to 512 [default: one per core]; with 1, the scan uses no other thread.
-    #[arg(short = 'j', long, value_name = "N")]
-    threads: Option<usize>,
+    #[command(flatten)]
+    threads: ThreadsArg,
     #[command(flatten)]
     input: InputArgs,
     #[command(flatten)]
@@ -738,7 +743,7 @@ impl Command {
             })),
             Command::Scan(a) => Job::Scan(Box::new(a.into_job()?)),
             Command::Eval(a) => Job::Eval {
-                scan: labelled_scan(a.threads, &a.input, &a.group)?,
+                scan: labelled_scan(&a.threads, &a.input, &a.group)?,
                 grouping: a.group.grouping()?,
                 paths: a.paths,
                 format: a.format,
@@ -749,7 +754,7 @@ impl Command {
                     bail!("--lambda must be a number >= 0, got {}", a.lambda);
                 }
                 Job::Calibrate {
-                    scan: labelled_scan(a.threads, &a.input, &a.group)?,
+                    scan: labelled_scan(&a.threads, &a.input, &a.group)?,
                     grouping: a.group.grouping()?,
                     paths: a.paths,
                     folds: if a.leave_group_out {
@@ -792,31 +797,33 @@ impl Command {
 /// process limit (`-j 5000` could panic in the standard library).
 const MAX_THREADS: usize = 512;
 
-/// Checks `-j`; 0 means one per core.
-fn threads(threads: Option<usize>) -> anyhow::Result<usize> {
-    match threads {
-        Some(0) => bail!("--threads must be at least 1"),
-        Some(n) if n > MAX_THREADS => {
-            bail!("--threads must be at most {MAX_THREADS}, got {n}")
+impl ThreadsArg {
+    /// The checked count; 0 means one per core.
+    fn count(&self) -> anyhow::Result<usize> {
+        match self.threads {
+            Some(0) => bail!("--threads must be at least 1"),
+            Some(n) if n > MAX_THREADS => {
+                bail!("--threads must be at most {MAX_THREADS}, got {n}")
+            }
+            other => Ok(other.unwrap_or(0)),
         }
-        other => Ok(other.unwrap_or(0)),
     }
 }
 
 /// Scan options for commands that read labelled postings.
 fn labelled_scan(
-    threads: Option<usize>,
+    threads: &ThreadsArg,
     input: &InputArgs,
     group: &GroupArgs,
 ) -> anyhow::Result<ScanOptions> {
-    let mut scan = input.scan_options(self::threads(threads)?);
+    let mut scan = input.scan_options(threads.count()?);
     scan.fields.group_field = Some(group.group_field.clone());
     Ok(scan)
 }
 
 impl ScanArgs {
     fn into_job(self) -> anyhow::Result<ScanJob> {
-        let threads = threads(self.threads)?;
+        let threads = self.threads.count()?;
         roletag::input::walk::check_globs(&self.globs)?;
         let mut paths = self.paths;
         let implicit_root = paths.is_empty() && !self.stdin;
