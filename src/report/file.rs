@@ -685,6 +685,46 @@ impl ReportPosting {
     }
 }
 
+/// Postings as a report gives them back, built directly for the unit tests of
+/// what reads reports (diff, summarize).
+#[cfg(test)]
+impl ReportPosting {
+    /// A tagged posting at `path`, with no record number, id, expected label or field.
+    pub(crate) fn tagged_for_test(path: &str, tagged: TaggedPosting) -> ReportPosting {
+        ReportPosting {
+            path: path.to_string(),
+            path_bytes: None,
+            record: None,
+            id: None,
+            expected: None,
+            state: PostingState::Tagged(Box::new(tagged)),
+            field: None,
+        }
+    }
+
+    /// A posting at `path` that failed with `error` (or was skipped).
+    pub(crate) fn failed_for_test(path: &str, error: &str, skipped: bool) -> ReportPosting {
+        ReportPosting {
+            state: PostingState::Failed {
+                error: error.to_string(),
+                skipped,
+            },
+            ..ReportPosting::tagged_for_test(
+                path,
+                TaggedPosting {
+                    label: Label::Unclassified,
+                    score: 0.0,
+                    confidence: 0.0,
+                    total: PoleWeights { cio: 0.0, cto: 0.0 },
+                    core_evidence: 0.0,
+                    axes: Vec::new(),
+                    evidence: Vec::new(),
+                },
+            )
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

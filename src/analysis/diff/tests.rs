@@ -17,13 +17,9 @@ fn ev(term: &str, pole: Pole, count: u32, contribution: f64) -> EvidenceTerm {
 }
 
 fn tagged(path: &str, label: Label, score: f64, evidence: Vec<EvidenceTerm>) -> ReportPosting {
-    ReportPosting {
-        path: path.to_string(),
-        path_bytes: None,
-        record: None,
-        id: None,
-        expected: None,
-        state: PostingState::Tagged(Box::new(TaggedPosting {
+    ReportPosting::tagged_for_test(
+        path,
+        TaggedPosting {
             label,
             score,
             confidence: 0.5,
@@ -31,19 +27,12 @@ fn tagged(path: &str, label: Label, score: f64, evidence: Vec<EvidenceTerm>) -> 
             core_evidence: 0.0,
             axes: Vec::new(),
             evidence,
-        })),
-        field: None,
-    }
+        },
+    )
 }
 
 fn failed(path: &str) -> ReportPosting {
-    ReportPosting {
-        state: PostingState::Failed {
-            error: "empty".to_string(),
-            skipped: false,
-        },
-        ..tagged(path, Label::Unclassified, 0.0, Vec::new())
-    }
+    ReportPosting::failed_for_test(path, "empty", false)
 }
 
 fn with_id(mut p: ReportPosting, record: u64, id: &str) -> ReportPosting {

@@ -11,13 +11,9 @@ fn posting(
     axes: &[(&str, f64, f64)],
     terms: &[(&str, Pole, f64)],
 ) -> ReportPosting {
-    ReportPosting {
-        path: path.to_string(),
-        path_bytes: None,
-        record: None,
-        id: None,
-        expected: None,
-        state: PostingState::Tagged(Box::new(TaggedPosting {
+    ReportPosting::tagged_for_test(
+        path,
+        TaggedPosting {
             label,
             score,
             confidence: 0.5,
@@ -47,19 +43,12 @@ fn posting(
                     context: false,
                 })
                 .collect(),
-        })),
-        field: None,
-    }
+        },
+    )
 }
 
 fn failed(path: &str, skipped: bool) -> ReportPosting {
-    ReportPosting {
-        state: PostingState::Failed {
-            error: "x".to_string(),
-            skipped,
-        },
-        ..posting(path, Label::Unclassified, 0.0, &[], &[])
-    }
+    ReportPosting::failed_for_test(path, "x", skipped)
 }
 
 fn summarize(by: GroupBy, depth: usize, postings: &[ReportPosting]) -> Breakdown {
