@@ -178,11 +178,11 @@ impl PyEngine {
         let pool = self.pool(threads)?;
         let engine = &self.engine;
         let names = self.names(py);
-        let lexicon = engine.lexicon();
+        let cx = report_context(engine);
         if n <= PIECE {
             // One piece (`Tagger.tag` is one row): no pool, no thread to start.
             let records = py.allow_threads(|| tag_rows(engine, rows));
-            let dicts = records.iter().map(|r| record_dict(py, names, lexicon, r));
+            let dicts = records.iter().map(|r| record_dict(py, names, &cx, r));
             return PyList::new(py, dicts.collect::<PyResult<Vec<_>>>()?);
         }
         let none = py.None();
@@ -214,7 +214,7 @@ impl PyEngine {
                     return Ok(out);
                 };
                 for (i, record) in records.iter().enumerate() {
-                    out.set_item(start + i, record_dict(py, names, lexicon, record)?)?;
+                    out.set_item(start + i, record_dict(py, names, &cx, record)?)?;
                 }
             }
         })
@@ -432,17 +432,23 @@ fn tag_rows(engine: &Engine, piece: Vec<Row>) -> Vec<Record> {
         .collect()
 }
 
-/// Tags a piece of rows and writes each one's JSON object, one per line, with the
-/// library's JSON Lines reporter: byte for byte what `roletag scan --format jsonl`
-/// writes for a record with that text, without `path` and `record`.
-fn json_lines(engine: &Engine, piece: Vec<Row>) -> Vec<u8> {
-    let cx = Context {
+/// What the library's report code needs to know of the engine: its lexicon and
+/// thresholds (no colour, no `--top` cut, no kept fields).
+fn report_context(engine: &Engine) -> Context<'_> {
+    Context {
         lexicon: engine.lexicon(),
         thresholds: engine.thresholds(),
         color: false,
         top: 0,
         keep_fields: &[],
-    };
+    }
+}
+
+/// Tags a piece of rows and writes each one's JSON object, one per line, with the
+/// library's JSON Lines reporter: byte for byte what `roletag scan --format jsonl`
+/// writes for a record with that text, without `path` and `record`.
+fn json_lines(engine: &Engine, piece: Vec<Row>) -> Vec<u8> {
+    let cx = report_context(engine);
     let mut out = Vec::new();
     let mut writer = JsonLines::new(&mut out, cx);
     for record in tag_rows(engine, piece) {
@@ -499,13 +505,13 @@ impl Names {
 fn record_dict<'py>(
     py: Python<'py>,
     names: &Names,
-    lexicon: &Lexicon,
+    cx: &Context<'_>,
     r: &Record,
 ) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item(intern!(py, "schema_version"), SCHEMA_VERSION)?;
     match &r.outcome {
-        Outcome::Tagged(t) => tagged_items(py, &d, names, lexicon, t)?,
+        Outcome::Tagged(t) => tagged_items(py, &d, names, cx, t)?,
         Outcome::Failed(msg) => d.set_item(intern!(py, "error"), msg)?,
         Outcome::Skipped(msg) => {
             d.set_item(intern!(py, "error"), msg)?;
@@ -523,7 +529,7 @@ fn tagged_items<'py>(
     py: Python<'py>,
     d: &Bound<'py, PyDict>,
     names: &Names,
-    lexicon: &Lexicon,
+    cx: &Context<'_>,
     t: &Tagged,
 ) -> PyResult<()> {
     let (cio, cto) = (intern!(py, "cio"), intern!(py, "cto"));
@@ -545,14 +551,8 @@ fn tagged_items<'py>(
         axes.set_item(name.bind(py), poles)?;
     }
     d.set_item(intern!(py, "axes"), axes)?;
-    let cx = Context {
-        lexicon,
-        thresholds: lexicon.thresholds,
-        color: false,
-        top: 0,
-        keep_fields: &[],
-    };
-    let ranked = evidence(&cx, scores);
+    let lexicon = cx.lexicon;
+    let ranked = evidence(cx, scores);
     let list = PyList::empty(py);
     for (tally, contribution) in ranked {
         let e = term_dict(py, names, tally.term, tally.count)?;
@@ -643,14 +643,7 @@ struct Flat {
 
 /// Tags a piece and flattens each record (the evidence cut to `top` terms).
 fn flat_rows(engine: &Engine, piece: Vec<Row>, top: usize) -> Vec<Flat> {
-    let lexicon = engine.lexicon();
-    let cx = Context {
-        lexicon,
-        thresholds: engine.thresholds(),
-        color: false,
-        top: 0,
-        keep_fields: &[],
-    };
+    let cx = report_context(engine);
     tag_rows(engine, piece)
         .into_iter()
         .map(|record| match record.outcome {
