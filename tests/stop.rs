@@ -179,6 +179,17 @@ fn every_command_exits_quietly_into_a_closed_pipe() {
 /// Waits until `dir` holds roletag's temporary report, i.e. the scan has
 /// installed its signal handlers and started writing.
 #[cfg(unix)]
+/// Runs `script` with `sh -c` in the repository, `$0` being the roletag binary (so a
+/// script can set a limit such as `ulimit -f` and then `exec "$0" ...`).
+#[cfg(unix)]
+fn sh_with_roletag(script: &str) -> std::process::Output {
+    Command::new("sh")
+        .args(["-c", script, env!("CARGO_BIN_EXE_roletag")])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap()
+}
+
 fn wait_for_temp_report(dir: &Path) {
     let start = std::time::Instant::now();
     while start.elapsed() < std::time::Duration::from_secs(60) {
@@ -276,11 +287,7 @@ fn a_file_size_limit_is_a_write_error() {
         "ulimit -f 8 && exec \"$0\" scan -q corpora/labeled --format jsonl -o '{}'",
         report.display()
     );
-    let o = Command::new("sh")
-        .args(["-c", &script, env!("CARGO_BIN_EXE_roletag")])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
+    let o = sh_with_roletag(&script);
     assert_code(&o, 2);
     // Said once, of the file asked for (not of the temporary file, twice).
     assert_eq!(
@@ -315,11 +322,7 @@ fn issue16_calibrate_write_errors_name_the_path_asked() {
             target.display(),
             d.path().join("labelled").display()
         );
-        let o = Command::new("sh")
-            .args(["-c", &script, env!("CARGO_BIN_EXE_roletag")])
-            .current_dir(env!("CARGO_MANIFEST_DIR"))
-            .output()
-            .unwrap();
+        let o = sh_with_roletag(&script);
         assert_code(&o, 2);
         assert_eq!(
             stderr(&o),
