@@ -206,13 +206,13 @@ fn normalize_impl<const MAP: bool>(
             flush_space::<MAP>(&mut pending_space, space_from, out, origin);
             at_start = false;
             while i < bytes.len() && bytes[i] < 0x80 {
-                // Eight bytes at a time while they are plain (see `plain_chunk`).
-                if let Some(chunk) = bytes.get(i..i + 8) {
-                    let eight = u64::from_le_bytes(chunk.try_into().unwrap_or([0x80; 8]));
-                    if let Some((starts, last_is_word)) = plain_chunk(eight, in_word) {
+                // Sixteen bytes at a time while they are plain (see `plain16`).
+                if let Some(chunk) = bytes.get(i..i + 16) {
+                    let sixteen: [u8; 16] = chunk.try_into().unwrap_or([0x80; 16]);
+                    if let Some((starts, last_is_word)) = plain16(sixteen, in_word) {
                         words += starts;
                         in_word = last_is_word;
-                        i += 8;
+                        i += 16;
                         continue;
                     }
                 }
@@ -294,50 +294,30 @@ fn normalize_impl<const MAP: bool>(
     words
 }
 
-/// Bytes of a `u64`: one in each byte, and the high bit of each byte.
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-/// For eight bytes of 7-bit ASCII (little-endian in `x`): the high bit of each
-/// byte that lies in `lo..=hi` (no byte sum below reaches 0x100, so no carries).
+/// Sixteen bytes that the normalisation loop would copy unchanged but for
+/// case: ASCII, no control byte (a few are separators; the byte loop takes them
+/// all) or dash, spaces single and never last (so each is followed by a
+/// non-separator in the same sixteen). Then returns the words that start among
+/// them (`in_word`: the byte before was a word character) and whether the last is
+/// a word character; else `None`. One SSE2 compare per class where the target
+/// has it (`wide` picks the instructions, without `unsafe` here).
 #[inline]
-fn in_range(x: u64, lo: u8, hi: u8) -> u64 {
-    let at_least_lo = x + ONES * u64::from(0x80 - lo);
-    let above_hi = x + ONES * u64::from(0x7f - hi);
-    at_least_lo & !above_hi & HIGHS
-}
-
-/// The high bit of each byte of `x` (7-bit ASCII) that equals `c`.
-#[inline]
-fn equal_to(x: u64, c: u8) -> u64 {
-    let diff = x ^ (ONES * u64::from(c));
-    !(diff + ONES * 0x7f) & HIGHS
-}
-
-/// Eight bytes (little-endian in `x`) that the normalisation loop would copy
-/// unchanged but for case: ASCII, no control byte (a few are separators; the
-/// byte loop takes them all) or dash, spaces single and never last (so each is
-/// followed by a non-separator in the same eight). Then
-/// returns the words that start among them (`in_word`: the byte before was a
-/// word character) and whether the last is a word character; else `None`.
-#[inline]
-fn plain_chunk(x: u64, in_word: bool) -> Option<(usize, bool)> {
-    if x & HIGHS != 0 {
+fn plain16(bytes: [u8; 16], in_word: bool) -> Option<(usize, bool)> {
+    use wide::i8x16;
+    let v = i8x16::new(bytes.map(|b| b as i8));
+    let splat = |b: u8| i8x16::splat(b as i8);
+    // Signed: a byte beyond ASCII is negative, so below the space too.
+    let not_plain = (v.simd_lt(splat(b' ')) | v.simd_eq(splat(b'-'))).to_bitmask();
+    let spaces = v.simd_eq(splat(b' ')).to_bitmask();
+    if not_plain != 0 || spaces & ((spaces >> 1) | 0x8000) != 0 {
         return None;
     }
-    let control = !(x + ONES * 0x60) & HIGHS;
-    let spaces = equal_to(x, b' ');
-    let doubled = spaces & (spaces >> 8);
-    if control | equal_to(x, b'-') | doubled | (spaces & (0x80 << 56)) != 0 {
-        return None;
-    }
-    let word = in_range(x, b'0', b'9') | in_range(x | (ONES * 0x20), b'a', b'z');
-    let before = (word << 8) | if in_word { 0x80 } else { 0 };
-    // One high bit per byte that starts a word: moved to each byte's low bit, the
-    // multiplication adds the eight bytes into the top one (at most 8). Cheaper than
-    // `count_ones` where the processor baseline has no popcount instruction.
-    let starts = (((word & !before) >> 7).wrapping_mul(ONES) >> 56) as usize;
-    Some((starts, word >> 63 != 0))
+    let folded = v | splat(0x20); // ASCII upper case to lower, digits unchanged
+    let letter = folded.simd_gt(splat(b'a' - 1)) & folded.simd_lt(splat(b'z' + 1));
+    let digit = v.simd_gt(splat(b'0' - 1)) & v.simd_lt(splat(b'9' + 1));
+    let word = (letter | digit).to_bitmask();
+    let starts = word & !((word << 1) | u32::from(in_word));
+    Some((starts.count_ones() as usize, word & 0x8000 != 0))
 }
 
 /// Writes the space a run of separators folded into, if one is pending; with `MAP`,
@@ -380,6 +360,22 @@ pub(crate) fn normalize_term(term: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain16_takes_plain_bytes_and_refuses_the_rest() {
+        let of = |s: &str| {
+            assert_eq!(s.len(), 16, "{s:?}");
+            plain16(s.as_bytes().try_into().unwrap_or([0; 16]), false)
+        };
+        assert_eq!(of("Erp and CRM, 2 x"), Some((5, true)));
+        assert_eq!(of("@[`{ /:.,'~\x7f zab"), Some((1, true)));
+        assert_eq!(of("fifteen bytes.. "), None, "a space last");
+        assert_eq!(of("two  spaces here"), None);
+        assert_eq!(of("a dash-in here.."), None);
+        assert_eq!(of("a tab\there......"), None);
+        assert_eq!(of("caf\u{e9} is fine..."), None, "beyond ASCII");
+        assert_eq!(plain16(*b"word continues..", true), Some((1, false)));
+    }
 
     #[test]
     fn normalisation_table() {
@@ -572,38 +568,41 @@ mod tests {
             assert_like_reference(&format!("{any}{mostly_ascii}"));
         }
 
-        /// Long plain ASCII runs, where the loop goes eight bytes at a time, with
+        /// Long plain ASCII runs, where the loop goes sixteen bytes at a time, with
         /// every kind of byte that must stop it: double and trailing spaces, dashes,
         /// control bytes, non-ASCII, and the characters next to the word ranges.
         #[test]
-        fn eight_byte_steps_equal_the_reference(
+        fn sixteen_byte_steps_equal_the_reference(
             raw in "([A-Za-z0-9@\\[`{/:.,'~\x7f]{1,14}( |  |-| - |\n|\t|\r\n|é|\u{2019}|\x01)?){0,24}",
         ) {
             assert_like_reference(&raw);
         }
 
-        /// `plain_chunk` against the byte classes, on any eight 7-bit bytes.
+        /// `plain16` against the byte classes, on any sixteen bytes.
         #[test]
-        fn plain_chunk_agrees_with_the_byte_classes(
-            eight in proptest::array::uniform8(proptest::prop_oneof![
-                0u8..0x80,
-                proptest::sample::select(vec![b' ', b'-', b'a', b'Z', b'0', b'9', b'@', b'[', b'`', b'{', b'/', b':']),
+        fn plain16_agrees_with_the_byte_classes(
+            // Mostly printable ASCII, so that a fair share of the sixteen are plain.
+            sixteen in proptest::array::uniform16(proptest::prop_oneof![
+                8 => 0x20u8..0x7f,
+                1 => 0u8..=0xff,
+                2 => proptest::sample::select(vec![b' ', b'-', b'a', b'Z', b'0', b'9', b'@', b'[', b'`', b'{', b'/', b':']),
             ]),
             in_word: bool,
         ) {
-            let class = |b: u8| ASCII_CLASS[usize::from(b)];
-            let plain = eight.iter().enumerate().all(|(k, &b)| {
+            let class = |b: u8| ASCII_CLASS[usize::from(b & 0x7f)];
+            let plain = sixteen.iter().enumerate().all(|(k, &b)| {
                 let sep = class(b) & SEP != 0;
-                !sep || (b == b' ' && k < 7 && class(eight[k + 1]) & SEP == 0)
+                !sep || (b == b' ' && k < 15 && class(sixteen[k + 1]) & SEP == 0)
             });
             // Control bytes are refused wholesale (the separators among them are
-            // `\t`, `\n`, `\x0b`, `\x0c` and `\r`): the byte loop takes them.
-            let plain = plain && eight.iter().all(|&b| b >= 0x20);
-            let got = plain_chunk(u64::from_le_bytes(eight), in_word);
+            // `\t`, `\n`, `\x0b`, `\x0c` and `\r`): the byte loop takes them,
+            // and so are bytes beyond ASCII.
+            let plain = plain && sixteen.iter().all(|&b| (0x20..0x80).contains(&b));
+            let got = plain16(sixteen, in_word);
             if plain {
                 let mut prev = in_word;
                 let mut starts = 0;
-                for &b in &eight {
+                for &b in &sixteen {
                     let word = class(b) & WORD != 0;
                     starts += usize::from(word && !prev);
                     prev = word;
