@@ -365,7 +365,7 @@ fn to_lower(line: &str, out: &mut String) {
 fn is_strong_heading(line: &str, lower: &str) -> bool {
     let h = lower.trim_end_matches([':', ' ']);
     let caps = line.chars().any(char::is_alphabetic) && !line.chars().any(char::is_lowercase);
-    line.ends_with(':') || caps || ROLE_HEADINGS.iter().any(|p| h.starts_with(p))
+    line.ends_with(':') || caps || starts_with_any(h, &ROLE_HEADINGS)
 }
 
 /// A short line that is not a list item and does not end a sentence.
@@ -377,18 +377,29 @@ fn is_heading(line: &str) -> bool {
     !bullet && !line.ends_with(['.', ',', ';']) && line.split_whitespace().nth(8).is_none()
 }
 
+/// True when `h` starts with one of `prefixes`. Their first bytes are compared
+/// before the rest: most headings share it with none or one of them.
+fn starts_with_any(h: &str, prefixes: &[&str]) -> bool {
+    let Some(&first) = h.as_bytes().first() else {
+        return prefixes.iter().any(|p| p.is_empty());
+    };
+    prefixes
+        .iter()
+        .any(|p| p.as_bytes().first() == Some(&first) && h.starts_with(p))
+}
+
 fn is_boiler_heading(lower: &str) -> bool {
     let h = lower.trim_end_matches([':', '!', '?', ' ']);
     if h.contains(':') {
         // "Salary range: $90k-$120k" is a line of its own, not a section heading.
         return false;
     }
-    if ABOUT_THE_ROLE.iter().any(|p| h.starts_with(p)) {
+    if starts_with_any(h, &ABOUT_THE_ROLE) {
         return false;
     }
     // "About Acme", "About Acme Health": the company's own pitch.
     (h.starts_with("about ") && h.split_whitespace().count() <= 4)
-        || BOILER_HEADINGS.iter().any(|p| h.starts_with(p))
+        || starts_with_any(h, &BOILER_HEADINGS)
 }
 
 /// True when a negator stands within the window before `hit` in its clause and
