@@ -132,9 +132,18 @@ fn scan_into<W: Write>(
     cancel: &AtomicBool,
     out: W,
 ) -> Result<ScanOutcome, ScanError> {
-    let inner = report::reporter(job.format, out, context(config, job.top))?;
+    let cx = context(config, job.top);
+    let render = report::renderer(job.format, cx);
+    let inner = report::reporter(job.format, out, cx)?;
     let mut reporter = Progress { inner, tap };
-    let outcome = roletag::scan(engine, &job.paths, opts, &mut reporter, cancel)?;
+    let outcome = roletag::scan::scan_rendered(
+        engine,
+        &job.paths,
+        opts,
+        &mut reporter,
+        render.as_deref(),
+        cancel,
+    )?;
     reporter.finish(&outcome.summary)?;
     Ok(outcome)
 }
@@ -185,6 +194,14 @@ impl Reporter for Progress<'_, '_, '_, '_> {
             s.add(r);
         }
         self.inner.record(r)
+    }
+
+    fn record_rendered(&mut self, r: &Record, rendered: &[u8]) -> io::Result<()> {
+        self.tap.bar.inc(1);
+        if let Some(s) = self.tap.summary.as_mut() {
+            s.add(r);
+        }
+        self.inner.record_rendered(r, rendered)
     }
 
     fn finish(&mut self, summary: &Summary) -> io::Result<()> {

@@ -15,7 +15,7 @@ use super::json_writer::RecordWriter;
 #[cfg(test)]
 use super::Outcome;
 use super::{
-    evidence, round4, Context, Record, Reporter, Summary, Tagged, SCHEMA_VERSION, VERSION,
+    evidence, round4, Context, Record, Render, Reporter, Summary, Tagged, SCHEMA_VERSION, VERSION,
 };
 use crate::engine::label::Label;
 
@@ -236,12 +236,37 @@ impl<W: Write> Reporter for JsonLines<'_, W> {
         self.out.write_all(b"\n")
     }
 
+    fn record_rendered(&mut self, _r: &Record, rendered: &[u8]) -> io::Result<()> {
+        self.out.write_all(rendered)?;
+        self.out.write_all(b"\n")
+    }
+
     fn flush(&mut self) -> io::Result<()> {
         self.out.flush()
     }
 
     fn finish(&mut self, _summary: &Summary) -> io::Result<()> {
         self.out.flush()
+    }
+}
+
+/// The [`Render`] of [`JsonLines`]: a record's line, without its newline.
+pub(crate) struct LineRender<'a> {
+    cx: Context<'a>,
+    writer: RecordWriter,
+}
+
+impl<'a> LineRender<'a> {
+    /// Formats records as a [`JsonLines`] reporter with context `cx` writes them.
+    pub(crate) fn new(cx: Context<'a>) -> Self {
+        let writer = RecordWriter::new(cx.lexicon);
+        LineRender { cx, writer }
+    }
+}
+
+impl Render for LineRender<'_> {
+    fn render(&self, r: &Record, out: &mut Vec<u8>) {
+        self.writer.render(out, &self.cx, r);
     }
 }
 

@@ -78,7 +78,8 @@ impl RecordWriter {
         written
     }
 
-    fn render(&self, b: &mut Vec<u8>, cx: &Context<'_>, r: &Record) {
+    /// Appends `r` as one JSON object (no newline) to `b`.
+    pub(crate) fn render(&self, b: &mut Vec<u8>, cx: &Context<'_>, r: &Record) {
         b.extend_from_slice(b"{\"schema_version\":");
         push_u64(b, u64::from(SCHEMA_VERSION));
         b.extend_from_slice(b",\"path\":");

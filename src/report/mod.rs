@@ -327,6 +327,36 @@ pub trait Reporter {
     fn flush(&mut self) -> io::Result<()> {
         Ok(())
     }
+
+    /// Writes one record that the [`Render`] of this reporter's format and
+    /// context ([`renderer`]) already formatted as `rendered`, on a scan's worker
+    /// thread. A reporter without a renderer ignores `rendered` and formats the
+    /// record itself, which is the default.
+    ///
+    /// # Errors
+    /// The writer's I/O error.
+    fn record_rendered(&mut self, r: &Record, rendered: &[u8]) -> io::Result<()> {
+        let _ = rendered;
+        self.record(r)
+    }
+}
+
+/// Formats records for a reporter ahead of it, on the worker threads of a scan
+/// ([`crate::scan::scan_rendered`]), so that the one thread that writes the
+/// report only copies bytes.
+pub trait Render: Sync {
+    /// Appends `r` to `out` exactly as the reporter it was made for writes it
+    /// from [`Reporter::record`].
+    fn render(&self, r: &Record, out: &mut Vec<u8>);
+}
+
+/// The [`Render`] of the reporter for `format` with context `cx`, for the
+/// formats that have one (JSON Lines).
+pub fn renderer<'a>(format: Format, cx: Context<'a>) -> Option<Box<dyn Render + 'a>> {
+    match format {
+        Format::JsonLines => Some(Box::new(json::LineRender::new(cx))),
+        Format::Table | Format::Long | Format::Json | Format::Csv | Format::Html => None,
+    }
 }
 
 /// An output format.

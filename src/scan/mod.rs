@@ -21,7 +21,7 @@ use crate::engine::tagger::{Engine, Scratch};
 use crate::input::records::{self, FieldOptions, Item, RecordFormat};
 use crate::input::walk::{self, GlobError, WalkItem, WalkOptions};
 use crate::input::ReadError;
-use crate::report::{self, Outcome, Record, Reporter, ShownPath, Summary};
+use crate::report::{self, Outcome, Record, Render, Reporter, ShownPath, Summary};
 use posting::failed_record;
 /// Postings tagged per parallel chunk: large enough to keep every core busy,
 /// small enough that results stream and memory stays flat.
@@ -137,6 +137,26 @@ pub fn scan(
     reporter: &mut dyn Reporter,
     cancel: &AtomicBool,
 ) -> Result<ScanOutcome, ScanError> {
+    scan_rendered(engine, roots, opts, reporter, None, cancel)
+}
+
+/// [`scan`], with the records formatted by `render` on the worker threads, each
+/// handed to the reporter as [`Reporter::record_rendered`]. `render` must be the
+/// reporter's own ([`crate::report::renderer`] of its format and context): the
+/// thread that writes the report then only copies bytes, instead of formatting
+/// every record while the workers wait for it at the end of each chunk. With one
+/// thread there are no workers, and `render` is not used.
+///
+/// # Errors
+/// See [`ScanError`]; per-posting problems are records, not errors.
+pub fn scan_rendered(
+    engine: &Engine,
+    roots: &[PathBuf],
+    opts: &ScanOptions,
+    reporter: &mut dyn Reporter,
+    render: Option<&dyn Render>,
+    cancel: &AtomicBool,
+) -> Result<ScanOutcome, ScanError> {
     walk::check_globs(&opts.walk.globs)?;
     // One thread means one: no reader, writer or worker threads besides this
     // one, as a user pinning one scan per core expects. Standard input keeps
@@ -161,7 +181,7 @@ pub fn scan(
             threads: opts.threads,
             message: e.to_string(),
         })?;
-    let outcome = consume(engine, opts, &pool, &rx, reporter, cancel);
+    let outcome = consume(engine, opts, &pool, &rx, reporter, render, cancel);
     // On an early stop the producer is not waited for: it may be blocked reading
     // standard input (Ctrl-C with the writer still open). Dropping `rx` makes its
     // next send fail, so it ends on its own.
@@ -190,7 +210,7 @@ fn scan_on_this_thread(
             return false;
         }
         let record = process_job(engine, opts, &job, &mut scratch);
-        let mut reported = report_one(&job, &record, &mut outcome, reporter);
+        let mut reported = report_one(&job, &record, None, &mut outcome, reporter);
         unflushed += 1;
         if reported.is_ok() && unflushed == CHUNK {
             unflushed = 0;
@@ -415,12 +435,13 @@ fn consume(
     pool: &rayon::ThreadPool,
     rx: &mpsc::Receiver<Job>,
     reporter: &mut dyn Reporter,
+    render: Option<&dyn Render>,
     cancel: &AtomicBool,
 ) -> Result<ScanOutcome, ScanError> {
     let mut outcome = ScanOutcome::default();
     let mut chunk: Vec<Job> = Vec::with_capacity(CHUNK);
     // Tagged but not yet reported: a chunk's jobs and their records.
-    let mut pending: Option<(Vec<Job>, Vec<Record>)> = None;
+    let mut pending: Option<(Vec<Job>, Vec<Rendered>)> = None;
     loop {
         next_chunk(rx, &mut chunk, cancel, || {
             report_chunk(pending.take(), &mut outcome, reporter)
@@ -434,7 +455,7 @@ fn consume(
             report_chunk(pending.take(), &mut outcome, reporter)?;
             return Ok(outcome);
         }
-        let mut records: Vec<Record> = Vec::new();
+        let mut records: Vec<Rendered> = Vec::new();
         let mut reported = Ok(());
         let previous = pending.take();
         pool.in_place_scope(|s| {
@@ -451,7 +472,16 @@ fn consume(
                         let mut scratch = WORKER_SCRATCH.take();
                         let record = process_job(engine, opts, job, &mut scratch);
                         WORKER_SCRATCH.set(scratch);
-                        record
+                        // Formatted in this worker's buffer, then copied out
+                        // once at its exact size.
+                        let bytes = render.map(|render| {
+                            RENDER_BUF.with_borrow_mut(|buf| {
+                                buf.clear();
+                                render.render(&record, buf);
+                                buf.clone()
+                            })
+                        });
+                        (record, bytes)
                     })
                     .collect();
             });
@@ -464,31 +494,38 @@ fn consume(
 }
 
 thread_local! {
+    /// Each pool thread's buffer for formatting a record (see [`scan_rendered`]).
+    static RENDER_BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     /// Each pool thread's buffers, kept from chunk to chunk (a scan's pool lives
     /// as long as the scan), so a worker's buffers grow once, not once per chunk.
     static WORKER_SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
+/// A record, and its report entry when the workers formatted it.
+type Rendered = (Record, Option<Vec<u8>>);
+
 /// Reports one tagged chunk, if any, in order, and flushes the reporter.
 fn report_chunk(
-    tagged: Option<(Vec<Job>, Vec<Record>)>,
+    tagged: Option<(Vec<Job>, Vec<Rendered>)>,
     outcome: &mut ScanOutcome,
     reporter: &mut dyn Reporter,
 ) -> Result<(), ScanError> {
     let Some((jobs, records)) = tagged else {
         return Ok(());
     };
-    for (job, r) in jobs.iter().zip(&records) {
-        report_one(job, r, outcome, reporter)?;
+    for (job, (r, rendered)) in jobs.iter().zip(&records) {
+        report_one(job, r, rendered.as_deref(), outcome, reporter)?;
     }
     reporter.flush()?;
     Ok(())
 }
 
-/// Reports one tagged job and counts it in `outcome`.
+/// Reports one tagged job (formatted already as `rendered`, if given) and counts
+/// it in `outcome`.
 fn report_one(
     job: &Job,
     record: &Record,
+    rendered: Option<&[u8]>,
     outcome: &mut ScanOutcome,
     reporter: &mut dyn Reporter,
 ) -> Result<(), ScanError> {
@@ -500,7 +537,10 @@ fn report_one(
         }
     );
     outcome.summary.add(record);
-    reporter.record(record)?;
+    match rendered {
+        Some(bytes) => reporter.record_rendered(record, bytes)?,
+        None => reporter.record(record)?,
+    }
     Ok(())
 }
 
@@ -616,6 +656,57 @@ mod tests {
         assert_eq!(one, eight);
     }
 
+    /// Records formatted on the workers (`scan_rendered` with the JSON Lines
+    /// renderer) make the same report, byte for byte, as the reporter formatting
+    /// them itself: on the corpora and on the bad-input fixtures (failed, skipped
+    /// and tagged records), with a kept field, at several thread counts.
+    #[test]
+    fn rendered_records_make_the_same_report() {
+        let e = engine();
+        let keep = ["title".to_string()];
+        let cx = Context {
+            lexicon: e.lexicon(),
+            thresholds: e.thresholds(),
+            color: false,
+            top: 5,
+            keep_fields: &keep,
+        };
+        let roots = [
+            PathBuf::from("corpora"),
+            PathBuf::from("tests/fixtures/bad"),
+        ];
+        let run = |threads: usize, render: Option<&dyn Render>| {
+            let mut buf = Vec::new();
+            let mut rep = JsonLines::new(&mut buf, cx);
+            let opts = ScanOptions {
+                threads,
+                ..ScanOptions::default()
+            };
+            let never = AtomicBool::new(false);
+            scan_rendered(&e, &roots, &opts, &mut rep, render, &never).unwrap();
+            let _ = rep;
+            String::from_utf8(buf).unwrap()
+        };
+        let render = report::renderer(report::Format::JsonLines, cx);
+        assert!(render.is_some());
+        let plain = run(2, None);
+        assert!(plain.lines().count() > 300, "{}", plain.lines().count());
+        for threads in [2, 8] {
+            assert_eq!(run(threads, render.as_deref()), plain, "{threads} threads");
+        }
+        // And the workers did format every record.
+        struct Counting<'r>(&'r dyn Render, std::sync::atomic::AtomicUsize);
+        impl Render for Counting<'_> {
+            fn render(&self, r: &Record, out: &mut Vec<u8>) {
+                self.1.fetch_add(1, Ordering::Relaxed);
+                self.0.render(r, out);
+            }
+        }
+        let counting = Counting(render.as_deref().unwrap(), Default::default());
+        assert_eq!(run(2, Some(&counting)), plain);
+        assert_eq!(counting.1.into_inner(), plain.lines().count());
+    }
+
     #[test]
     fn cancel_stops_the_scan() {
         let d = tempfile::tempdir().unwrap();
@@ -688,8 +779,16 @@ mod tests {
                 .unwrap();
             let cancel = AtomicBool::new(false);
             let mut rep = Seen(seen_tx);
-            consume(&e, &ScanOptions::default(), &pool, &rx, &mut rep, &cancel)
-                .map(|o| o.summary.failed)
+            consume(
+                &e,
+                &ScanOptions::default(),
+                &pool,
+                &rx,
+                &mut rep,
+                None,
+                &cancel,
+            )
+            .map(|o| o.summary.failed)
         });
         let wait = Duration::from_secs(10);
         let mut sent = 0;
@@ -730,7 +829,15 @@ mod tests {
             .num_threads(1)
             .build()
             .unwrap();
-        let got = consume(&e, &ScanOptions::default(), &pool, &rx, &mut rep, &cancel);
+        let got = consume(
+            &e,
+            &ScanOptions::default(),
+            &pool,
+            &rx,
+            &mut rep,
+            None,
+            &cancel,
+        );
         assert!(matches!(got, Err(ScanError::Interrupted)), "{got:?}");
     }
 }
