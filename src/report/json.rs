@@ -250,14 +250,16 @@ impl<W: Write> Reporter for JsonLines<'_, W> {
     }
 }
 
-/// The [`Render`] of [`JsonLines`]: a record's line, without its newline.
+/// The [`Render`] of [`JsonLines`] and [`Json`]: a record's object, without the
+/// newline or comma around it.
 pub(crate) struct LineRender<'a> {
     cx: Context<'a>,
     writer: RecordWriter,
 }
 
 impl<'a> LineRender<'a> {
-    /// Formats records as a [`JsonLines`] reporter with context `cx` writes them.
+    /// Formats records as a [`JsonLines`] or [`Json`] reporter with context `cx`
+    /// writes them.
     pub(crate) fn new(cx: Context<'a>) -> Self {
         let writer = RecordWriter::new(cx.lexicon);
         LineRender { cx, writer }
@@ -348,6 +350,13 @@ impl<W: Write> Reporter for Json<'_, W> {
             .write_all(if self.first { b"\n" } else { b",\n" })?;
         self.first = false;
         self.writer.write(&mut self.out, &self.cx, r)
+    }
+
+    fn record_rendered(&mut self, _r: &Record, rendered: &[u8]) -> io::Result<()> {
+        self.out
+            .write_all(if self.first { b"\n" } else { b",\n" })?;
+        self.first = false;
+        self.out.write_all(rendered)
     }
 
     fn flush(&mut self) -> io::Result<()> {

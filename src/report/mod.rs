@@ -351,11 +351,11 @@ pub trait Render: Sync {
 }
 
 /// The [`Render`] of the reporter for `format` with context `cx`, for the
-/// formats that have one (JSON Lines).
+/// formats that have one (JSON Lines and JSON).
 pub fn renderer<'a>(format: Format, cx: Context<'a>) -> Option<Box<dyn Render + 'a>> {
     match format {
-        Format::JsonLines => Some(Box::new(json::LineRender::new(cx))),
-        Format::Table | Format::Long | Format::Json | Format::Csv | Format::Html => None,
+        Format::JsonLines | Format::Json => Some(Box::new(json::LineRender::new(cx))),
+        Format::Table | Format::Long | Format::Csv | Format::Html => None,
     }
 }
 
