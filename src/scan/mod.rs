@@ -581,6 +581,17 @@ mod tests {
         Engine::new(Lexicon::embedded().unwrap(), Thresholds::default()).unwrap()
     }
 
+    /// [`consume`] with the default options and the reporter formatting its records.
+    fn consume_plain(
+        e: &Engine,
+        pool: &rayon::ThreadPool,
+        rx: &mpsc::Receiver<Job>,
+        rep: &mut dyn Reporter,
+        cancel: &AtomicBool,
+    ) -> Result<ScanOutcome, ScanError> {
+        consume(e, &ScanOptions::default(), pool, rx, rep, None, cancel)
+    }
+
     /// A JSON Lines report into memory.
     fn jsonl_reporter(e: &Engine) -> JsonLines<'_, Vec<u8>> {
         let cx = Context {
@@ -795,16 +806,7 @@ mod tests {
                 .unwrap();
             let cancel = AtomicBool::new(false);
             let mut rep = Seen(seen_tx);
-            consume(
-                &e,
-                &ScanOptions::default(),
-                &pool,
-                &rx,
-                &mut rep,
-                None,
-                &cancel,
-            )
-            .map(|o| o.summary.failed)
+            consume_plain(&e, &pool, &rx, &mut rep, &cancel).map(|o| o.summary.failed)
         });
         let wait = Duration::from_secs(10);
         let mut sent = 0;
@@ -845,15 +847,7 @@ mod tests {
             .num_threads(1)
             .build()
             .unwrap();
-        let got = consume(
-            &e,
-            &ScanOptions::default(),
-            &pool,
-            &rx,
-            &mut rep,
-            None,
-            &cancel,
-        );
+        let got = consume_plain(&e, &pool, &rx, &mut rep, &cancel);
         assert!(matches!(got, Err(ScanError::Interrupted)), "{got:?}");
     }
 }
