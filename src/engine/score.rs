@@ -214,6 +214,16 @@ pub(crate) fn score_counts(lexicon: &Lexicon, counts: &HitCounts, words: usize) 
 fn count_words(s: &str) -> usize {
     let mut n = 0;
     let mut in_word = false;
+    if s.is_ascii() {
+        // The usual hit: ASCII, whose word characters are the ASCII alphanumerics
+        // (`is_word_char` of an ASCII character), counted without decoding.
+        for &b in s.as_bytes() {
+            let w = b.is_ascii_alphanumeric();
+            n += usize::from(w && !in_word);
+            in_word = w;
+        }
+        return n;
+    }
     for c in s.chars() {
         let w = crate::engine::normalize::is_word_char(c);
         if w && !in_word {
@@ -345,6 +355,19 @@ terms = [
     }
 
     proptest::proptest! {
+        /// The ASCII path of `count_words` counts what decoding every character would.
+        #[test]
+        fn count_words_agrees_with_every_character_decoded(text in "[a-zA-Z0-9 .'/&+\\-]{0,40}|\\PC{0,40}") {
+            let mut want = 0;
+            let mut in_word = false;
+            for c in text.chars() {
+                let w = crate::engine::normalize::is_word_char(c);
+                want += usize::from(w && !in_word);
+                in_word = w;
+            }
+            proptest::prop_assert_eq!(count_words(&text), want);
+        }
+
         /// Counting hits per term and status, in any number of parts (as a scan
         /// adds them a block at a time), scores exactly as keeping every hit did.
         #[test]
