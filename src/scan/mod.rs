@@ -686,36 +686,29 @@ mod tests {
             PathBuf::from("corpora"),
             PathBuf::from("tests/fixtures/bad"),
         ];
-        let run = |threads: usize, render: Option<&dyn Render>| {
+        // A whole report in `format`, from the reporter the CLI would make.
+        let scan_to = |format: report::Format, threads: usize, render: Option<&dyn Render>| {
             let mut buf = Vec::new();
-            let mut rep = JsonLines::new(&mut buf, cx);
+            let mut rep = report::reporter(format, &mut buf, cx).unwrap();
             let opts = ScanOptions {
                 threads,
                 ..ScanOptions::default()
             };
             let never = AtomicBool::new(false);
-            scan_rendered(&e, &roots, &opts, &mut rep, render, &never).unwrap();
-            let _ = rep;
+            let out = scan_rendered(&e, &roots, &opts, &mut *rep, render, &never).unwrap();
+            rep.finish(&out.summary).unwrap();
+            drop(rep);
             String::from_utf8(buf).unwrap()
         };
+        let run = |threads, render| scan_to(report::Format::JsonLines, threads, render);
         let render = report::renderer(report::Format::JsonLines, cx);
         assert!(render.is_some());
         // `--format json` has the same objects, with commas between them.
-        let json = |threads: usize, render: Option<&dyn Render>| {
-            let mut buf = Vec::new();
-            let mut rep = crate::report::Json::new(&mut buf, cx).unwrap();
-            let opts = ScanOptions {
-                threads,
-                ..ScanOptions::default()
-            };
-            let never = AtomicBool::new(false);
-            let out = scan_rendered(&e, &roots, &opts, &mut rep, render, &never).unwrap();
-            rep.finish(&out.summary).unwrap();
-            let _ = rep;
-            String::from_utf8(buf).unwrap()
-        };
         let json_render = report::renderer(report::Format::Json, cx);
-        assert_eq!(json(2, json_render.as_deref()), json(2, None));
+        assert_eq!(
+            scan_to(report::Format::Json, 2, json_render.as_deref()),
+            scan_to(report::Format::Json, 2, None)
+        );
         let plain = run(2, None);
         assert!(plain.lines().count() > 300, "{}", plain.lines().count());
         for threads in [2, 8] {
