@@ -105,7 +105,21 @@ pub(crate) fn normalize_into(raw: &str, out: &mut String) -> usize {
 }
 
 fn normalize_with_breaks(raw: &str, out: &mut String, breaks: Option<&mut Vec<usize>>) -> usize {
-    normalize_impl::<false>(raw, out, breaks, &mut Vec::new())
+    into_string(out, |bytes| {
+        normalize_impl::<false>(raw, bytes, breaks, &mut Vec::new())
+    })
+}
+
+/// Runs `write` on the bytes of `out` (its buffer, not a copy), which must leave
+/// them UTF-8, as the normalisation loop does: it writes whole characters. They
+/// are checked once at the end, so the loop needs no `unsafe`; were they not
+/// UTF-8, the bad bytes would become U+FFFD, never a panic.
+fn into_string<R>(out: &mut String, write: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+    let mut bytes = std::mem::take(out).into_bytes();
+    let result = write(&mut bytes);
+    *out = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    result
 }
 
 /// A normalised text with, for every byte of it, the raw byte offset it came from.
@@ -126,7 +140,9 @@ impl MappedText {
         let mut norm = NormText::default();
         let mut origin = Vec::with_capacity(raw.len());
         let breaks = &mut norm.breaks;
-        norm.words = normalize_impl::<true>(raw, &mut norm.text, Some(breaks), &mut origin);
+        norm.words = into_string(&mut norm.text, |bytes| {
+            normalize_impl::<true>(raw, bytes, Some(breaks), &mut origin)
+        });
         MappedText { norm, origin }
     }
 
@@ -176,14 +192,15 @@ const ASCII_CLASS: [u8; 128] = {
 };
 
 /// The one normalisation loop, appending to `out` (whole UTF-8 characters only).
-/// Runs of ASCII other than separators (but for single spaces between them) are
-/// copied whole and lower-cased in place, words counted through [`ASCII_CLASS`];
-/// other separators and characters go one character at a time.
+/// Runs of ASCII are written at once, lower-cased, a single separator between two
+/// other bytes folded to its space in place, and words counted through
+/// [`ASCII_CLASS`]: in a run, every output byte comes from one input byte. Runs of
+/// separators and characters beyond ASCII go one character at a time.
 /// With `MAP`, `origin` gets one raw offset per output byte.
 #[inline]
 fn normalize_impl<const MAP: bool>(
     raw: &str,
-    out: &mut String,
+    out: &mut Vec<u8>,
     mut breaks: Option<&mut Vec<usize>>,
     origin: &mut Vec<usize>,
 ) -> usize {
@@ -202,7 +219,7 @@ fn normalize_impl<const MAP: bool>(
         let at = i;
         let b = bytes[i];
         if b < 0x80 && ASCII_CLASS[usize::from(b)] & SEP == 0 {
-            // A run of ASCII that is not a separator: copied at once, then lower-cased.
+            // A run of ASCII that starts with a byte other than a separator.
             flush_space::<MAP>(&mut pending_space, space_from, out, origin);
             at_start = false;
             while i < bytes.len() && bytes[i] < 0x80 {
@@ -216,46 +233,61 @@ fn normalize_impl<const MAP: bool>(
                         padded
                     }
                 };
-                let (taken, starts, last_is_word) = plain16(sixteen, in_word);
-                if taken > 0 {
-                    words += starts;
-                    in_word = last_is_word;
-                    i += taken;
+                let step = plain16(sixteen, in_word);
+                if step.taken > 0 {
+                    // All sixteen written, the bytes past the plain ones cut off.
+                    let base = out.len();
+                    out.extend_from_slice(&step.folded);
+                    out.truncate(base + step.taken);
+                    if let Some(br) = breaks.as_deref_mut() {
+                        // A line break folded in place: the next line starts
+                        // after its space.
+                        let mut newlines = step.newlines;
+                        while newlines != 0 {
+                            br.push(base + newlines.trailing_zeros() as usize + 1);
+                            newlines &= newlines - 1;
+                        }
+                    }
+                    words += step.starts;
+                    in_word = step.last_is_word;
+                    i += step.taken;
                     // Past the plain bytes: the byte steps below take the next one
                     // if it is ASCII, else the run ends at the loop's test.
-                    if taken == 16 || i == bytes.len() || bytes[i] >= 0x80 {
+                    if step.taken == 16 || i == bytes.len() || bytes[i] >= 0x80 {
                         continue;
                     }
                 }
-                let class = ASCII_CLASS[usize::from(bytes[i])];
+                let byte = bytes[i];
+                let class = ASCII_CLASS[usize::from(byte)];
                 if class & SEP != 0 {
-                    // One space between two non-separators is already its own
-                    // normal form: the run goes on through it.
+                    // One separator between two other bytes is its space in place:
+                    // the run goes on through it.
                     let next = bytes.get(i + 1).copied().unwrap_or(0x80);
-                    if bytes[i] == b' ' && next < 0x80 && ASCII_CLASS[usize::from(next)] & SEP == 0
-                    {
+                    if next < 0x80 && ASCII_CLASS[usize::from(next)] & SEP == 0 {
+                        if byte == b'\n' {
+                            if let Some(br) = breaks.as_deref_mut() {
+                                br.push(out.len() + 1);
+                            }
+                        }
+                        out.push(b' ');
                         in_word = false;
                         i += 1;
                         continue;
                     }
                     break;
                 }
+                out.push(byte.to_ascii_lowercase());
                 let word = class & WORD != 0;
                 words += usize::from(word && !in_word);
                 in_word = word;
                 i += 1;
             }
-            let from = out.len();
-            // All ASCII, so both ends are character boundaries: pushed as `str`,
-            // the text never needs checking as UTF-8 again.
-            out.push_str(raw.get(at..i).unwrap_or_default());
-            out[from..].make_ascii_lowercase();
             if MAP {
                 origin.extend(at..i);
             }
             continue;
         }
-        // An ASCII separator, or a character beyond ASCII.
+        // A run of separators, or a character beyond ASCII.
         let c = if b < 0x80 {
             char::from(b)
         } else {
@@ -305,33 +337,63 @@ fn normalize_impl<const MAP: bool>(
     words
 }
 
-/// How many of sixteen bytes, from the first, the normalisation loop would copy
-/// unchanged but for case, and the words that start among them (`in_word`: the
-/// byte before was a word character) and whether the last of them is a word
-/// character. Plain bytes are ASCII, neither control bytes (a few are separators;
-/// the byte loop takes them all) nor dashes; a space is plain when the byte after
-/// it is plain and not a space, within the sixteen. One SSE2 compare per class
-/// where the target has it (`wide` picks the instructions, without `unsafe` here).
+/// What [`plain16`] found in sixteen bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Plain {
+    /// How many bytes, from the first, are plain.
+    taken: usize,
+    /// The sixteen bytes as the normalisation writes the plain ones: lower case,
+    /// separators as spaces.
+    folded: [u8; 16],
+    /// Words that start among the plain bytes.
+    starts: usize,
+    /// Whether the last plain byte is a word character (`in_word` when none is).
+    last_is_word: bool,
+    /// Bit `k` set for a line feed at plain byte `k`.
+    newlines: u32,
+}
+
+/// Which of sixteen bytes, from the first, the normalisation loop would write one
+/// for one: plain bytes are ASCII other than control bytes and separators, and a
+/// separator (one of `\t\n\x0b\x0c\r -`) just before such a byte, within the
+/// sixteen (a run of separators, or one before a control byte or a byte beyond
+/// ASCII, goes through the byte loop). `in_word`: the byte before was a word
+/// character. One SSE2 compare per class where the target has it (`wide` picks
+/// the instructions, without `unsafe` here).
 #[inline]
-fn plain16(bytes: [u8; 16], in_word: bool) -> (usize, usize, bool) {
+fn plain16(bytes: [u8; 16], in_word: bool) -> Plain {
     use wide::i8x16;
     let v = i8x16::new(bytes.map(|b| b as i8));
     let splat = |b: u8| i8x16::splat(b as i8);
     // Signed: a byte beyond ASCII is negative, so below the space too.
-    let not_plain = (v.simd_lt(splat(b' ')) | v.simd_eq(splat(b'-'))).to_bitmask();
-    let spaces = v.simd_eq(splat(b' ')).to_bitmask();
-    let stops = not_plain | (spaces & ((spaces >> 1) | (not_plain >> 1) | 0x8000));
-    let taken = (stops | 0x1_0000).trailing_zeros();
+    let below_space = v.simd_lt(splat(b' '));
+    let separator = v.simd_eq(splat(b' '))
+        | v.simd_eq(splat(b'-'))
+        | (v.simd_gt(splat(b'\t' - 1)) & v.simd_lt(splat(b'\r' + 1)));
+    let seps = separator.to_bitmask();
+    let solid = !(below_space.to_bitmask() | seps) & 0xffff;
+    // A separator is plain when the byte after it is solid; bit 15 has none after it.
+    let stops = (!solid & !seps) | (seps & !(solid >> 1));
+    let taken = ((stops & 0xffff) | 0x1_0000).trailing_zeros();
+    let mask = (1u32 << taken) - 1;
     let folded = v | splat(0x20); // ASCII upper case to lower, digits unchanged
     let letter = folded.simd_gt(splat(b'a' - 1)) & folded.simd_lt(splat(b'z' + 1));
     let digit = v.simd_gt(splat(b'0' - 1)) & v.simd_lt(splat(b'9' + 1));
-    let word = (letter | digit).to_bitmask() & ((1 << taken) - 1);
+    let word = (letter | digit).to_bitmask() & mask;
     let starts = word & !((word << 1) | u32::from(in_word));
     let last_is_word = match taken.checked_sub(1) {
         Some(last) => word >> last & 1 != 0,
         None => in_word,
     };
-    (taken as usize, ones16(starts), last_is_word)
+    let lower = letter.select(folded, v);
+    let written = separator.select(splat(b' '), lower);
+    Plain {
+        taken: taken as usize,
+        folded: written.to_array().map(|b| b as u8),
+        starts: ones16(starts),
+        last_is_word,
+        newlines: v.simd_eq(splat(b'\n')).to_bitmask() & mask,
+    }
 }
 
 /// The set bits of a 16-bit mask, by two lookups: the x86-64 baseline has no
@@ -356,11 +418,11 @@ fn ones16(mask: u32) -> usize {
 fn flush_space<const MAP: bool>(
     pending: &mut bool,
     space_from: usize,
-    out: &mut String,
+    out: &mut Vec<u8>,
     origin: &mut Vec<usize>,
 ) {
     if *pending {
-        out.push(' ');
+        out.push(b' ');
         if MAP {
             origin.push(space_from);
         }
@@ -371,11 +433,14 @@ fn flush_space<const MAP: bool>(
 /// Pushes `c` lower-cased (typographic apostrophes and quotes folded to ASCII);
 /// returns whether it is a word character.
 #[inline]
-fn push_lower(c: char, out: &mut String) -> bool {
+fn push_lower(c: char, out: &mut Vec<u8>) -> bool {
+    let mut utf8 = [0; 4];
     match c {
-        '\u{2018}' | '\u{2019}' | '\u{02BC}' => out.push('\''),
-        '\u{201C}' | '\u{201D}' => out.push('"'),
-        _ => out.extend(c.to_lowercase()),
+        '\u{2018}' | '\u{2019}' | '\u{02BC}' => out.push(b'\''),
+        '\u{201C}' | '\u{201D}' => out.push(b'"'),
+        _ => c
+            .to_lowercase()
+            .for_each(|l| out.extend_from_slice(l.encode_utf8(&mut utf8).as_bytes())),
     }
     is_word_char(c)
 }
@@ -393,25 +458,55 @@ mod tests {
 
     #[test]
     fn plain16_takes_the_plain_bytes_up_to_the_first_that_is_not() {
-        let of = |s: &str| {
+        let of = |s: &str, in_word: bool| {
             assert_eq!(s.len(), 16, "{s:?}");
-            plain16(s.as_bytes().try_into().unwrap_or([0; 16]), false)
+            let p = plain16(s.as_bytes().try_into().unwrap_or([0; 16]), in_word);
+            (p.taken, p.starts, p.last_is_word)
         };
-        assert_eq!(of("Erp and CRM, 2 x"), (16, 5, true));
-        assert_eq!(of("@[`{ /:.,'~\x7f zab"), (16, 1, true));
-        assert_eq!(of("fifteen bytes.. "), (15, 2, false), "a space last");
-        assert_eq!(of("two  spaces here"), (3, 1, true));
-        assert_eq!(of("a dash-in here.."), (6, 2, true));
-        assert_eq!(of("a tab\there......"), (5, 2, true));
+        assert_eq!(of("Erp and CRM, 2 x", false), (16, 5, true));
+        assert_eq!(of("@[`{ /:.,'~\x7f zab", false), (16, 1, true));
         assert_eq!(
-            of("a tab \there....."),
+            of("fifteen bytes.. ", false),
+            (15, 2, false),
+            "a space last"
+        );
+        assert_eq!(of("two  spaces here", false), (3, 1, true));
+        assert_eq!(of("a dash-in here..", false), (16, 4, false));
+        assert_eq!(of("a tab\there......", false), (16, 3, false));
+        assert_eq!(
+            of("a tab \there.....", false),
             (5, 2, true),
             "a space before a tab"
         );
-        assert_eq!(of("caf\u{e9} is fine..."), (3, 1, true), "beyond ASCII");
-        assert_eq!(of("-starts the run."), (0, 0, false));
-        assert_eq!(plain16(*b"word continues..", true), (16, 1, false));
-        assert_eq!(plain16(*b"\nword continues.", true), (0, 0, true));
+        assert_eq!(
+            of("a -- b..........", false),
+            (1, 1, true),
+            "a run of separators"
+        );
+        assert_eq!(
+            of("caf\u{e9} is fine...", false),
+            (3, 1, true),
+            "beyond ASCII"
+        );
+        assert_eq!(
+            of("x \x01 control.....", false),
+            (1, 1, true),
+            "a space before a control byte"
+        );
+        assert_eq!(of("word continues..", true), (16, 1, false));
+        assert_eq!(of("\nword continues.", true), (16, 2, false));
+        assert_eq!(of("ends with a tab\t", false), (15, 4, true));
+    }
+
+    #[test]
+    fn plain16_writes_the_plain_bytes_folded_and_finds_their_line_feeds() {
+        let p = plain16(*b"IT\nOps-Lead\tX Y.", false);
+        assert_eq!(&p.folded, b"it ops lead x y.");
+        assert_eq!((p.taken, p.newlines), (16, 1 << 2));
+        // Bytes past the plain ones are not line feeds of the run.
+        let p = plain16(*b"Ops\n\nLead.......", false);
+        assert_eq!((p.taken, p.newlines), (3, 0));
+        assert_eq!(&p.folded[..3], b"ops");
     }
 
     #[test]
@@ -610,7 +705,7 @@ mod tests {
         /// control bytes, non-ASCII, and the characters next to the word ranges.
         #[test]
         fn sixteen_byte_steps_equal_the_reference(
-            raw in "([A-Za-z0-9@\\[`{/:.,'~\x7f]{1,14}( |  |-| - |\n|\t|\r\n|é|\u{2019}|\x01)?){0,24}",
+            raw in "([A-Za-z0-9@\\[`{/:.,'~\x7f]{1,14}( |  |-| - |\n|\n\n|\t|\r|\r\n|\x0b|\x0c|-\n| \x01|é|\u{2019}|\x01)?){0,24}",
         ) {
             assert_like_reference(&raw);
         }
@@ -623,29 +718,37 @@ mod tests {
             sixteen in proptest::array::uniform16(proptest::prop_oneof![
                 8 => 0x20u8..0x7f,
                 1 => 0u8..=0xff,
-                2 => proptest::sample::select(vec![b' ', b'-', b'a', b'Z', b'0', b'9', b'@', b'[', b'`', b'{', b'/', b':']),
+                2 => proptest::sample::select(vec![b' ', b'-', b'\n', b'\t', b'\r', b'a', b'Z', b'0', b'9', b'@', b'[', b'`', b'{', b'/', b':']),
             ]),
             in_word: bool,
         ) {
             let class = |b: u8| ASCII_CLASS[usize::from(b & 0x7f)];
-            // Control bytes are not plain (the separators among them are `\t`,
-            // `\n`, `\x0b`, `\x0c` and `\r`: the byte loop takes them all), nor
-            // bytes beyond ASCII, nor dashes; a space only before a plain byte
-            // that is not a space.
-            let solid = |b: u8| (0x20..0x80).contains(&b) && class(b) & SEP == 0;
+            // Control bytes other than separators are not plain, nor bytes beyond
+            // ASCII; a separator (`\t`, `\n`, `\x0b`, `\x0c`, `\r`, space, dash)
+            // only just before a solid byte within the sixteen.
+            let sep = |b: u8| b < 0x80 && class(b) & SEP != 0;
+            let solid = |b: u8| (0x20..0x80).contains(&b) && !sep(b);
             let plain = |k: usize| {
                 let b = sixteen[k];
-                solid(b) || (b == b' ' && k < 15 && solid(sixteen[k + 1]))
+                solid(b) || (sep(b) && k < 15 && solid(sixteen[k + 1]))
             };
             let taken = (0..16).find(|&k| !plain(k)).unwrap_or(16);
             let mut prev = in_word;
             let mut starts = 0;
-            for &b in &sixteen[..taken] {
+            let mut newlines = 0;
+            for (k, &b) in sixteen[..taken].iter().enumerate() {
                 let word = class(b) & WORD != 0;
                 starts += usize::from(word && !prev);
                 prev = word;
+                newlines |= u32::from(b == b'\n') << k;
             }
-            proptest::prop_assert_eq!(plain16(sixteen, in_word), (taken, starts, prev));
+            let folded: Vec<u8> = sixteen[..taken]
+                .iter()
+                .map(|&b| if sep(b) { b' ' } else { b.to_ascii_lowercase() })
+                .collect();
+            let p = plain16(sixteen, in_word);
+            proptest::prop_assert_eq!(&p.folded[..taken], &folded[..]);
+            proptest::prop_assert_eq!((p.taken, p.starts, p.last_is_word, p.newlines), (taken, starts, prev, newlines));
         }
 
         #[test]
