@@ -12,14 +12,27 @@
 pub use crate::input::invisible::{is_blank, is_invisible};
 
 /// A posting's normalised text and its word count.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default)]
 pub struct NormText {
     text: String,
     words: usize,
     /// For every `\n` of the raw text, the length of the normalised text at that
     /// point: raw line `k + 1` starts at normalised offset `breaks[k]`.
     breaks: Vec<usize>,
+    /// What the characters beyond ASCII seen so far fold to, kept from one
+    /// [`NormText::refill`] to the next.
+    folds: FoldCache,
 }
+
+/// Equal when the texts, word counts and line breaks are: what was remembered
+/// along the way does not count.
+impl PartialEq for NormText {
+    fn eq(&self, other: &NormText) -> bool {
+        (&self.text, self.words, &self.breaks) == (&other.text, other.words, &other.breaks)
+    }
+}
+
+impl Eq for NormText {}
 
 impl NormText {
     /// Normalises `raw`.
@@ -33,7 +46,15 @@ impl NormText {
     pub fn refill(&mut self, raw: &str) {
         self.text.clear();
         self.breaks.clear();
-        self.words = normalize_with_breaks(raw, &mut self.text, Some(&mut self.breaks));
+        self.words = into_string(&mut self.text, |bytes| {
+            normalize_impl::<false>(
+                raw,
+                bytes,
+                Some(&mut self.breaks),
+                &mut self.folds,
+                &mut Vec::new(),
+            )
+        });
     }
 
     /// The raw line (0-based) that normalised offset `at` came from.
@@ -101,12 +122,8 @@ fn nfkc_of(c: char, buf: &mut [char; 18]) -> Option<&[char]> {
 
 /// Normalises `raw` onto the end of `out` and returns the number of words.
 pub(crate) fn normalize_into(raw: &str, out: &mut String) -> usize {
-    normalize_with_breaks(raw, out, None)
-}
-
-fn normalize_with_breaks(raw: &str, out: &mut String, breaks: Option<&mut Vec<usize>>) -> usize {
     into_string(out, |bytes| {
-        normalize_impl::<false>(raw, bytes, breaks, &mut Vec::new())
+        normalize_impl::<false>(raw, bytes, None, &mut FoldCache::default(), &mut Vec::new())
     })
 }
 
@@ -140,8 +157,9 @@ impl MappedText {
         let mut norm = NormText::default();
         let mut origin = Vec::with_capacity(raw.len());
         let breaks = &mut norm.breaks;
+        let folds = &mut norm.folds;
         norm.words = into_string(&mut norm.text, |bytes| {
-            normalize_impl::<true>(raw, bytes, Some(breaks), &mut origin)
+            normalize_impl::<true>(raw, bytes, Some(breaks), folds, &mut origin)
         });
         MappedText { norm, origin }
     }
@@ -202,6 +220,7 @@ fn normalize_impl<const MAP: bool>(
     raw: &str,
     out: &mut Vec<u8>,
     mut breaks: Option<&mut Vec<usize>>,
+    folds: &mut FoldCache,
     origin: &mut Vec<usize>,
 ) -> usize {
     let bytes = raw.as_bytes();
@@ -303,9 +322,10 @@ fn normalize_impl<const MAP: bool>(
                 br.push(out.len() + usize::from(pending_space || !at_start));
             }
         }
-        // One character of the text: a separator, or a character to copy.
-        let mut emit = |d: char| {
-            if is_separator(d) {
+        // One character of the text: a separator, or a character to write, as
+        // `push_lower` says or as `known` (remembered from an earlier time).
+        let mut emit = |d: char, known: Option<Fold>| {
+            if known.is_none() && is_separator(d) {
                 if MAP && !pending_space {
                     space_from = at;
                 }
@@ -315,7 +335,17 @@ fn normalize_impl<const MAP: bool>(
             }
             flush_space::<MAP>(&mut pending_space, space_from, out, origin);
             at_start = false;
-            let word = push_lower(d, out);
+            let word = match known {
+                Some(Fold::Same { word }) => {
+                    out.extend_from_slice(&bytes[at..at + d.len_utf8()]);
+                    word
+                }
+                Some(Fold::Ascii { byte, word }) => {
+                    out.push(byte);
+                    word
+                }
+                _ => push_lower(d, out),
+            };
             if MAP {
                 origin.resize(out.len(), at);
             }
@@ -325,16 +355,82 @@ fn normalize_impl<const MAP: bool>(
             in_word = word;
         };
         if c.is_ascii() || is_separator(c) {
-            emit(c);
-        } else if is_invisible(c) {
-            // Dropped: `ER\u{200B}P` is `erp`, and a word goes on through it.
-        } else if let Some(folded) = nfkc_of(c, &mut nfkc_buf) {
-            folded.iter().copied().for_each(&mut emit);
+            emit(c, None);
         } else {
-            emit(c);
+            match folds.get(c) {
+                Some(known) => emit(c, Some(known)),
+                None if is_invisible(c) => {
+                    // Dropped: `ER\u{200B}P` is `erp`, and a word goes on through it.
+                }
+                None => match nfkc_of(c, &mut nfkc_buf) {
+                    Some(folded) => folded.iter().for_each(|&d| emit(d, None)),
+                    None => {
+                        folds.learn(c);
+                        emit(c, None);
+                    }
+                },
+            }
         }
     }
     words
+}
+
+/// How a character beyond ASCII that is its own NFKC, not a separator and not
+/// invisible is written: as itself, or as one ASCII byte (a typographic
+/// apostrophe or quote); `word` is [`is_word_char`] of it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fold {
+    Same { word: bool },
+    Ascii { byte: u8, word: bool },
+}
+
+/// The [`Fold`] of the characters beyond ASCII met so far, in 64 slots picked
+/// by the character's low bits: a posting holds few distinct ones (apostrophes,
+/// dashes, bullets, accented letters), each found in the Unicode tables once
+/// instead of every time (`nfkc_of` and `char::to_lowercase` cost hundreds of
+/// instructions a character).
+#[derive(Clone, Debug)]
+struct FoldCache {
+    slots: [(char, Option<Fold>); 64],
+}
+
+impl Default for FoldCache {
+    fn default() -> FoldCache {
+        FoldCache {
+            slots: [('\0', None); 64],
+        }
+    }
+}
+
+impl FoldCache {
+    fn slot(c: char) -> usize {
+        c as usize % 64
+    }
+
+    /// The fold of `c` if it was learnt (and not pushed out since).
+    #[inline]
+    fn get(&self, c: char) -> Option<Fold> {
+        match self.slots[Self::slot(c)] {
+            (k, fold) if k == c => fold,
+            _ => None,
+        }
+    }
+
+    /// Remembers the fold of `c`, a character beyond ASCII that is its own NFKC
+    /// and neither a separator nor invisible; one that lower-cases to something
+    /// else is not remembered.
+    fn learn(&mut self, c: char) {
+        let word = is_word_char(c);
+        let fold = match c {
+            '\u{2018}' | '\u{2019}' | '\u{02BC}' => Some(Fold::Ascii { byte: b'\'', word }),
+            '\u{201C}' | '\u{201D}' => Some(Fold::Ascii { byte: b'"', word }),
+            _ => {
+                let mut lower = c.to_lowercase();
+                (lower.next() == Some(c) && lower.next().is_none()).then_some(Fold::Same { word })
+            }
+        };
+        self.slots[Self::slot(c)] = (c, fold);
+    }
 }
 
 /// What [`plain16`] found in sixteen bytes.
@@ -700,6 +796,20 @@ mod tests {
             assert_like_reference(&format!("{any}{mostly_ascii}"));
         }
 
+        /// One value refilled text after text, as a worker does: what it
+        /// remembers of one text never changes the next.
+        #[test]
+        fn refilled_text_after_text_equals_the_reference(
+            texts in proptest::collection::vec("[a-zA-Z \u{80}-\u{24f}\u{2010}-\u{2027}\u{fb00}-\u{fb06}\u{ff21}-\u{ff3a}]{0,40}", 1..6),
+        ) {
+            let mut n = NormText::default();
+            for raw in &texts {
+                n.refill(raw);
+                let (text, words, breaks) = reference(raw);
+                proptest::prop_assert_eq!((n.as_str(), n.words(), &n.breaks), (text.as_str(), words, &breaks));
+            }
+        }
+
         /// Long plain ASCII runs, where the loop goes sixteen bytes at a time, with
         /// every kind of byte that must stop it: double and trailing spaces, dashes,
         /// control bytes, non-ASCII, and the characters next to the word ranges.
@@ -768,6 +878,32 @@ mod tests {
                     proptest::prop_assert!(back == word || back.split(' ').any(|w| w == word), "{back:?} {word:?}");
                 }
                 at += word.len() + 1;
+            }
+        }
+    }
+
+    /// The folds remembered from earlier texts give what the Unicode tables
+    /// give, also for characters that share a slot (their code points differ by
+    /// a multiple of 64) and for those that are not remembered.
+    #[test]
+    fn remembered_folds_equal_the_reference_from_text_to_text() {
+        let texts = [
+            "It\u{2019}s caf\u{e9} \u{b7} na\u{ef}ve \u{2022} r\u{e9}sum\u{e9}",
+            // U+00E9 and U+00A9 share a slot; U+0119 and U+00D9 another.
+            "\u{a9} \u{e9}\u{e9} \u{119} \u{d9}\u{119}\u{d9} \u{2019}\u{2018}\u{201c}\u{201d}",
+            "\u{c9}COLE \u{e9}cole \u{130}stanbul \u{ff25}RP \u{2019}s \u{e9}",
+            "caf\u{e9}\u{200b}s \u{b5}m \u{2126} \u{3a9}\u{3c9} \u{e9}",
+        ];
+        let mut n = NormText::default();
+        for _ in 0..2 {
+            for raw in texts {
+                n.refill(raw);
+                let (text, words, breaks) = reference(raw);
+                assert_eq!(
+                    (n.as_str(), n.words(), &n.breaks),
+                    (text.as_str(), words, &breaks),
+                    "{raw:?}"
+                );
             }
         }
     }
