@@ -554,44 +554,32 @@ mod tests {
 
     #[test]
     fn plain16_takes_the_plain_bytes_up_to_the_first_that_is_not() {
-        let of = |s: &str, in_word: bool| {
+        // (sixteen bytes, in_word, (taken, word starts, last is a word byte))
+        let cases: &[(&str, bool, (usize, usize, bool))] = &[
+            ("Erp and CRM, 2 x", false, (16, 5, true)),
+            // The bytes next to the letter and digit ranges.
+            ("@[`{ /:.,'~\x7f zab", false, (16, 1, true)),
+            // A space last has no byte after it within the sixteen.
+            ("fifteen bytes.. ", false, (15, 2, false)),
+            ("two  spaces here", false, (3, 1, true)),
+            ("a dash-in here..", false, (16, 4, false)),
+            ("a tab\there......", false, (16, 3, false)),
+            // A space before a tab, a run of separators, a character beyond
+            // ASCII, a space before a control byte.
+            ("a tab \there.....", false, (5, 2, true)),
+            ("a -- b..........", false, (1, 1, true)),
+            ("caf\u{e9} is fine...", false, (3, 1, true)),
+            ("x \x01 control.....", false, (1, 1, true)),
+            // A word going on from the step before, and a line feed first.
+            ("word continues..", true, (16, 1, false)),
+            ("\nword continues.", true, (16, 2, false)),
+            ("ends with a tab\t", false, (15, 4, true)),
+        ];
+        for &(s, in_word, want) in cases {
             assert_eq!(s.len(), 16, "{s:?}");
             let p = plain16(s.as_bytes().try_into().unwrap_or([0; 16]), in_word);
-            (p.taken, p.starts, p.last_is_word)
-        };
-        assert_eq!(of("Erp and CRM, 2 x", false), (16, 5, true));
-        assert_eq!(of("@[`{ /:.,'~\x7f zab", false), (16, 1, true));
-        assert_eq!(
-            of("fifteen bytes.. ", false),
-            (15, 2, false),
-            "a space last"
-        );
-        assert_eq!(of("two  spaces here", false), (3, 1, true));
-        assert_eq!(of("a dash-in here..", false), (16, 4, false));
-        assert_eq!(of("a tab\there......", false), (16, 3, false));
-        assert_eq!(
-            of("a tab \there.....", false),
-            (5, 2, true),
-            "a space before a tab"
-        );
-        assert_eq!(
-            of("a -- b..........", false),
-            (1, 1, true),
-            "a run of separators"
-        );
-        assert_eq!(
-            of("caf\u{e9} is fine...", false),
-            (3, 1, true),
-            "beyond ASCII"
-        );
-        assert_eq!(
-            of("x \x01 control.....", false),
-            (1, 1, true),
-            "a space before a control byte"
-        );
-        assert_eq!(of("word continues..", true), (16, 1, false));
-        assert_eq!(of("\nword continues.", true), (16, 2, false));
-        assert_eq!(of("ends with a tab\t", false), (15, 4, true));
+            assert_eq!((p.taken, p.starts, p.last_is_word), want, "{s:?}");
+        }
     }
 
     #[test]
