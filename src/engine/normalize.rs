@@ -421,10 +421,9 @@ impl FoldCache {
     /// else is not remembered.
     fn learn(&mut self, c: char) {
         let word = is_word_char(c);
-        let fold = match c {
-            '\u{2018}' | '\u{2019}' | '\u{02BC}' => Some(Fold::Ascii { byte: b'\'', word }),
-            '\u{201C}' | '\u{201D}' => Some(Fold::Ascii { byte: b'"', word }),
-            _ => {
+        let fold = match typographic_ascii(c) {
+            Some(byte) => Some(Fold::Ascii { byte, word }),
+            None => {
                 let mut lower = c.to_lowercase();
                 (lower.next() == Some(c) && lower.next().is_none()).then_some(Fold::Same { word })
             }
@@ -526,15 +525,24 @@ fn flush_space<const MAP: bool>(
     }
 }
 
+/// The ASCII byte a typographic apostrophe or quote folds to.
+#[inline]
+fn typographic_ascii(c: char) -> Option<u8> {
+    match c {
+        '\u{2018}' | '\u{2019}' | '\u{02BC}' => Some(b'\''),
+        '\u{201C}' | '\u{201D}' => Some(b'"'),
+        _ => None,
+    }
+}
+
 /// Pushes `c` lower-cased (typographic apostrophes and quotes folded to ASCII);
 /// returns whether it is a word character.
 #[inline]
 fn push_lower(c: char, out: &mut Vec<u8>) -> bool {
     let mut utf8 = [0; 4];
-    match c {
-        '\u{2018}' | '\u{2019}' | '\u{02BC}' => out.push(b'\''),
-        '\u{201C}' | '\u{201D}' => out.push(b'"'),
-        _ => c
+    match typographic_ascii(c) {
+        Some(byte) => out.push(byte),
+        None => c
             .to_lowercase()
             .for_each(|l| out.extend_from_slice(l.encode_utf8(&mut utf8).as_bytes())),
     }
