@@ -218,21 +218,22 @@ pub(crate) fn tagged<'a>(cx: &'a Context<'a>, r: &'a Record, t: &'a Tagged) -> J
 /// `--format jsonl`: one JSON object per posting per line.
 pub struct JsonLines<'a, W> {
     out: W,
-    cx: Context<'a>,
-    writer: RecordWriter,
+    format: LineRender<'a>,
 }
 
 impl<'a, W: Write> JsonLines<'a, W> {
     /// A JSON Lines reporter on `out`.
     pub fn new(out: W, cx: Context<'a>) -> Self {
-        let writer = RecordWriter::new(cx.lexicon);
-        JsonLines { out, cx, writer }
+        JsonLines {
+            out,
+            format: LineRender::new(cx),
+        }
     }
 }
 
 impl<W: Write> Reporter for JsonLines<'_, W> {
     fn record(&mut self, r: &Record) -> io::Result<()> {
-        self.writer.write(&mut self.out, &self.cx, r)?;
+        self.format.write(&mut self.out, r)?;
         self.out.write_all(b"\n")
     }
 
@@ -266,6 +267,13 @@ impl<'a> LineRender<'a> {
     }
 }
 
+impl LineRender<'_> {
+    /// Writes `r` to `out`, as [`Render::render`] formats it.
+    fn write(&mut self, out: &mut impl Write, r: &Record) -> io::Result<()> {
+        self.writer.write(out, &self.cx, r)
+    }
+}
+
 impl Render for LineRender<'_> {
     fn render(&self, r: &Record, out: &mut Vec<u8>) {
         self.writer.render(out, &self.cx, r);
@@ -275,8 +283,7 @@ impl Render for LineRender<'_> {
 /// `--format json`: `{"roletag": header, "postings": [...], "summary": {...}}`.
 pub struct Json<'a, W> {
     out: W,
-    cx: Context<'a>,
-    writer: RecordWriter,
+    format: LineRender<'a>,
     first: bool,
 }
 
@@ -314,13 +321,19 @@ impl<'a, W: Write> Json<'a, W> {
         out.write_all(b"{\"roletag\":")?;
         serde_json::to_writer(&mut out, &header(&cx))?;
         out.write_all(b",\n\"postings\":[")?;
-        let writer = RecordWriter::new(cx.lexicon);
         Ok(Json {
             out,
-            cx,
-            writer,
+            format: LineRender::new(cx),
             first: true,
         })
+    }
+
+    /// What goes before a posting: a comma after the one before it.
+    fn separate(&mut self) -> io::Result<()> {
+        self.out
+            .write_all(if self.first { b"\n" } else { b",\n" })?;
+        self.first = false;
+        Ok(())
     }
 }
 
@@ -346,16 +359,12 @@ fn header<'a>(cx: &Context<'a>) -> Header<'a> {
 
 impl<W: Write> Reporter for Json<'_, W> {
     fn record(&mut self, r: &Record) -> io::Result<()> {
-        self.out
-            .write_all(if self.first { b"\n" } else { b",\n" })?;
-        self.first = false;
-        self.writer.write(&mut self.out, &self.cx, r)
+        self.separate()?;
+        self.format.write(&mut self.out, r)
     }
 
     fn record_rendered(&mut self, _r: &Record, rendered: &[u8]) -> io::Result<()> {
-        self.out
-            .write_all(if self.first { b"\n" } else { b",\n" })?;
-        self.first = false;
+        self.separate()?;
         self.out.write_all(rendered)
     }
 
