@@ -6,8 +6,10 @@
 //! ([`LexiconError`]), each with its line and entry. This module does not match
 //! text and does not lint legal-but-suspicious entries (see `lint`).
 
+use std::collections::HashSet;
 use std::fmt;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
@@ -190,17 +192,64 @@ impl Problem {
     }
 }
 
+/// A lexicon file as written: axes and terms as `A` and `T`, either typed
+/// ([`RawAxis`], [`RawTerm`]: one pass, for a file without mistakes) or as TOML
+/// values (each entry's mistakes found on its own, so all are reported).
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawFile {
+struct RawFile<A, T> {
     name: Option<String>,
     version: Option<String>,
     description: Option<String>,
-    #[serde(default)]
-    axes: Vec<Spanned<toml::Value>>,
-    #[serde(default)]
-    terms: Vec<Spanned<toml::Value>>,
+    #[serde(default = "Vec::new")]
+    axes: Vec<Spanned<A>>,
+    #[serde(default = "Vec::new")]
+    terms: Vec<Spanned<T>>,
     thresholds: Option<RawThresholds>,
+}
+
+/// How [`Lexicon::from_toml_read`] reads a file.
+#[derive(Clone, Copy)]
+enum Read {
+    /// Typed in one pass (a fifth fewer instructions for the default lexicon),
+    /// and entry by entry only if that fails, so that every mistake is found.
+    TypedFirst,
+    /// Entry by entry: each axis and term a TOML value first (the tests' oracle).
+    #[cfg_attr(not(test), allow(dead_code))]
+    Entrywise,
+}
+
+/// Entries of a lexicon file: where each starts (a byte offset), and the
+/// entry or what is wrong with it.
+type Entries<E> = Vec<(usize, Result<E, String>)>;
+
+impl<A, T> RawFile<A, T> {
+    /// The file with its entries turned into `A2` and `T2` by `axis` and `term`.
+    fn entries<A2, T2>(
+        self,
+        axis: impl Fn(A) -> Result<A2, String>,
+        term: impl Fn(T) -> Result<T2, String>,
+    ) -> (RawFile<(), ()>, Entries<A2>, Entries<T2>) {
+        let axes = self
+            .axes
+            .into_iter()
+            .map(|e| (e.span().start, axis(e.into_inner())))
+            .collect();
+        let terms = self
+            .terms
+            .into_iter()
+            .map(|e| (e.span().start, term(e.into_inner())))
+            .collect();
+        let header = RawFile {
+            name: self.name,
+            version: self.version,
+            description: self.description,
+            axes: Vec::new(),
+            terms: Vec::new(),
+            thresholds: self.thresholds,
+        };
+        (header, axes, terms)
+    }
 }
 
 #[derive(Deserialize)]
@@ -252,6 +301,19 @@ fn one() -> f64 {
     1.0
 }
 
+/// The regex patterns of the embedded lexicon, once [`Lexicon::embedded`] has
+/// loaded it. Each compiles within the regex crate's limits (the test
+/// `embedded_regexes_compile` checks), so a matcher need not compile them up
+/// front to find out: `roletag tag` then compiles only those a posting needs.
+static EMBEDDED_REGEXES: OnceLock<HashSet<String>> = OnceLock::new();
+
+/// True when `pattern` is a regex of the embedded lexicon, known to compile.
+pub(crate) fn is_embedded_regex(pattern: &str) -> bool {
+    EMBEDDED_REGEXES
+        .get()
+        .is_some_and(|known| known.contains(pattern))
+}
+
 /// Collects problems while a file is validated.
 struct Check {
     /// Byte offset of every `\n` in the file, in order.
@@ -288,7 +350,20 @@ impl Lexicon {
     /// # Errors
     /// Only if the shipped file is invalid, which the test suite rules out.
     pub fn embedded() -> Result<Lexicon, LexiconError> {
-        Lexicon::from_toml(DEFAULT_LEXICON, "<embedded>")
+        let lexicon = Lexicon::from_toml(DEFAULT_LEXICON, "<embedded>")?;
+        EMBEDDED_REGEXES.get_or_init(|| lexicon.regexes().map(str::to_string).collect());
+        Ok(lexicon)
+    }
+
+    /// The patterns of the regex terms, in lexicon order.
+    pub(crate) fn regexes(&self) -> impl Iterator<Item = &str> {
+        self.terms
+            .iter()
+            .flat_map(|t| &t.patterns)
+            .filter_map(|p| match p {
+                Pattern::Regex(re) => Some(re.as_str()),
+                _ => None,
+            })
     }
 
     /// Reads and validates a lexicon file.
@@ -346,8 +421,29 @@ impl Lexicon {
     /// # Ok::<(), LexiconError>(())
     /// ```
     pub fn from_toml(text: &str, source: &str) -> Result<Lexicon, LexiconError> {
+        Lexicon::from_toml_read(text, source, Read::TypedFirst)
+    }
+
+    /// [`Lexicon::from_toml`], reading the file as `read` says; the lexicon or
+    /// the problems are the same either way.
+    fn from_toml_read(text: &str, source: &str, read: Read) -> Result<Lexicon, LexiconError> {
         let mut check = Check::new(text);
-        let raw: RawFile = match toml::from_str(text) {
+        let message = |e: toml::de::Error| e.message().to_string();
+        let entrywise = || {
+            toml::from_str::<RawFile<toml::Value, toml::Value>>(text).map(|raw| {
+                raw.entries(
+                    |v| RawAxis::deserialize(v).map_err(message),
+                    |v| RawTerm::deserialize(v).map_err(message),
+                )
+            })
+        };
+        let read = match read {
+            Read::TypedFirst => toml::from_str::<RawFile<RawAxis, RawTerm>>(text)
+                .map(|raw| raw.entries(Ok, Ok))
+                .or_else(|_| entrywise()),
+            Read::Entrywise => entrywise(),
+        };
+        let (raw, axes, terms) = match read {
             Ok(raw) => raw,
             Err(e) => {
                 let at = e.span().map(|s| s.start);
@@ -355,8 +451,8 @@ impl Lexicon {
                 return Err(invalid(source, check.problems));
             }
         };
-        let axes = validate_axes(&raw.axes, &mut check);
-        let terms = validate_terms(&raw.terms, &axes, &mut check);
+        let axes = validate_axes(axes, &mut check);
+        let terms = validate_terms(terms, &axes, &mut check);
         let thresholds = validate_thresholds(raw.thresholds, &mut check);
         if !check.problems.is_empty() {
             return Err(invalid(source, check.problems));
@@ -408,17 +504,17 @@ fn content_hash(text: &str) -> String {
     format!("sha256:{hex}")
 }
 
-fn validate_axes(raw: &[Spanned<toml::Value>], check: &mut Check) -> Vec<Axis> {
+fn validate_axes(raw: Entries<RawAxis>, check: &mut Check) -> Vec<Axis> {
     let mut axes: Vec<Axis> = Vec::new();
     if raw.is_empty() {
         check.push(None, String::new(), "no axes defined (`axes = [...]`)");
     }
-    for item in raw {
-        let at = Some(item.span().start);
-        let a = match RawAxis::deserialize(item.get_ref().clone()) {
+    for (at, item) in raw {
+        let at = Some(at);
+        let a = match item {
             Ok(a) => a,
-            Err(e) => {
-                check.push(at, "axis".into(), e.message().to_string());
+            Err(message) => {
+                check.push(at, "axis".into(), message);
                 continue;
             }
         };
@@ -442,20 +538,19 @@ fn validate_axes(raw: &[Spanned<toml::Value>], check: &mut Check) -> Vec<Axis> {
     axes
 }
 
-fn validate_terms(raw: &[Spanned<toml::Value>], axes: &[Axis], check: &mut Check) -> Vec<Term> {
+fn validate_terms(raw: Entries<RawTerm>, axes: &[Axis], check: &mut Check) -> Vec<Term> {
     if raw.is_empty() {
         check.push(None, String::new(), "no terms defined (`terms = [...]`)");
     }
     let mut terms = Vec::new();
-    for item in raw {
-        let at = item.span().start;
-        match RawTerm::deserialize(item.get_ref().clone()) {
+    for (at, item) in raw {
+        match item {
             Ok(t) => {
                 if let Some(term) = validate_term(t, at, axes, check) {
                     terms.push(term);
                 }
             }
-            Err(e) => check.push(Some(at), "term".into(), e.message().to_string()),
+            Err(message) => check.push(Some(at), "term".into(), message),
         }
     }
     terms

@@ -25,7 +25,7 @@ use std::sync::OnceLock;
 
 use regex::{Regex, RegexSet};
 
-use crate::engine::lexicon::{Lexicon, Pattern, TermId};
+use crate::engine::lexicon::{is_embedded_regex, Lexicon, Pattern, TermId};
 use crate::engine::normalize::{is_word_char, NormText};
 
 /// One match of a term. `start..end` are byte offsets into the *normalised* text.
@@ -310,8 +310,9 @@ impl Matcher {
         // Every pattern was checked when the lexicon loaded (`regex_syntax`), but
         // only compiling finds one over the size limit: each regex is compiled here,
         // whatever the build, so that `tag` refuses the lexicon as `scan` does
-        // instead of never matching the entry (no measurable cost to `roletag tag`
-        // with the default lexicon). The set holds only the ungated ones.
+        // instead of never matching the entry. Those of the embedded lexicon are
+        // known to compile and are left until a posting needs them (they were a
+        // ninth of `roletag tag`'s instructions). The set holds only the ungated ones.
         let ungated_set =
             RegexSet::new(ungated.iter().map(|&i| regexes[i].0.as_str())).map_err(|e| {
                 // The set's error names no pattern: find the entry that fails alone.
@@ -327,7 +328,7 @@ impl Matcher {
                     pattern,
                     re: OnceLock::new(),
                 };
-                if lazy.get().is_none() {
+                if !is_embedded_regex(&lazy.pattern) && lazy.get().is_none() {
                     let err = Regex::new(&lazy.pattern).err();
                     return Err(match err {
                         Some(e) => regex_error(lexicon, id, &e),

@@ -343,3 +343,70 @@ fn shipped_lexicons_are_canonical() {
         }
     }
 }
+
+/// What loading `text` gives, as text: the lexicon, or every problem.
+fn loaded(text: &str, read: Read) -> String {
+    match Lexicon::from_toml_read(text, "t.toml", read) {
+        Ok(lex) => format!("{lex:?}"),
+        Err(e) => format!("{e:?}"),
+    }
+}
+
+/// Reading a lexicon typed in one pass gives what reading it entry by entry
+/// does, lexicon or problems, byte for byte: on the shipped lexicons, and on
+/// every one-line change of the test lexicons (a line dropped or doubled, a
+/// value of the wrong type, an unknown key, a number as an integer).
+#[test]
+fn typed_reading_matches_reading_entry_by_entry() {
+    let fixtures = ["mini.toml", "conflicts.toml", "broken.toml", "syntax.toml"]
+        .map(|f| std::fs::read_to_string(format!("tests/fixtures/lexicons/{f}")).unwrap());
+    let mut texts = vec![DEFAULT_LEXICON.to_string()];
+    for text in &fixtures {
+        texts.push(text.clone());
+        let lines: Vec<&str> = text.lines().collect();
+        for i in 0..lines.len() {
+            let with = |line: String| {
+                let mut changed: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+                changed[i] = line;
+                changed.join("\n")
+            };
+            let line = lines[i];
+            texts.push(with(String::new()));
+            texts.push(with(format!("{line}\n{line}")));
+            texts.push(with(line.replacen("weight = 2.0", "weight = \"2\"", 1)));
+            texts.push(with(line.replacen("weight = 2.0", "weight = 2", 1)));
+            texts.push(with(line.replacen("pole = \"cio\"", "pole = 1", 1)));
+            texts.push(with(line.replacen("{ axis", "{ bogus = 1, axis", 1)));
+            texts.push(with(line.replacen("{ name", "{ bogus = true, name", 1)));
+            texts.push(with(line.replacen("term = \"erp\"", "term = [\"erp\"]", 1)));
+            texts.push(with(line.replacen("blend_margin", "blend_margins", 1)));
+        }
+    }
+    let mut typed_ok = 0;
+    for text in &texts {
+        let typed = loaded(text, Read::TypedFirst);
+        assert_eq!(typed, loaded(text, Read::Entrywise), "{text}");
+        typed_ok += usize::from(!typed.starts_with("Invalid"));
+    }
+    // Both kinds were compared: lexicons that load, and ones that do not.
+    assert!(
+        typed_ok > 20 && typed_ok + 20 < texts.len(),
+        "{typed_ok} of {}",
+        texts.len()
+    );
+}
+
+/// The regexes of the embedded lexicon each compile within the regex crate's
+/// limits, which is why a matcher may leave them until a posting needs them
+/// ([`is_embedded_regex`]).
+#[test]
+fn embedded_regexes_compile() {
+    let lex = Lexicon::embedded().unwrap();
+    let regexes: Vec<&str> = lex.regexes().collect();
+    assert!(regexes.len() >= 5, "{regexes:?}");
+    for re in regexes {
+        assert!(regex::Regex::new(re).is_ok(), "{re}");
+        assert!(is_embedded_regex(re), "{re}");
+    }
+    assert!(!is_embedded_regex(r"\w{500}\w{500}"));
+}
