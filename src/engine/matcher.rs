@@ -20,7 +20,7 @@
 
 use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::dfa::DFA;
-use aho_corasick::{AhoCorasick, AhoCorasickKind, Anchored, MatchKind};
+use aho_corasick::{Anchored, MatchKind};
 use std::sync::OnceLock;
 
 use regex::{Regex, RegexSet};
@@ -102,8 +102,8 @@ pub struct Matcher {
 enum Search {
     /// A DFA, walked by [`overlapping`] ([`Build::Throughput`]).
     Dfa(Box<DFA>),
-    /// A contiguous NFA behind the crate's own search ([`Build::QuickStart`]).
-    Nfa(AhoCorasick),
+    /// Each pattern on its own, then a contiguous NFA ([`Build::QuickStart`]).
+    Quick(quick::Quick),
 }
 
 /// Calls `found(pattern, start, end)` for every occurrence of every pattern of
@@ -230,8 +230,10 @@ pub enum Build {
     /// A DFA: the fastest matching, built once for a scan of many postings.
     #[default]
     Throughput,
-    /// A contiguous NFA: about twice as cheap to build, slower to run. For
-    /// tagging a handful of postings, where building dominates (`roletag tag`).
+    /// No automaton up front: each pattern is looked for on its own until the
+    /// texts searched add up to 32 KiB, then a contiguous NFA is built (see
+    /// `quick.rs`). For tagging a handful of postings, where building an
+    /// automaton would cost more than searching (`roletag tag`).
     QuickStart,
 }
 
@@ -299,13 +301,7 @@ impl Matcher {
                     .build(&literals)
                     .map_err(|e| BuildError(e.to_string()))?,
             )),
-            Build::QuickStart => Search::Nfa(
-                AhoCorasick::builder()
-                    .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::ContiguousNFA))
-                    .build(&literals)
-                    .map_err(|e| BuildError(e.to_string()))?,
-            ),
+            Build::QuickStart => Search::Quick(quick::Quick::new(&literals)),
         };
         // Every pattern was checked when the lexicon loaded (`regex_syntax`), but
         // only compiling finds one over the size limit: each regex is compiled here,
@@ -413,11 +409,9 @@ impl Matcher {
             Search::Dfa(dfa) => overlapping(dfa, &text.as_bytes()[from..to], |p, s, e| {
                 found(p, from + s, from + e);
             }),
-            Search::Nfa(nfa) => {
-                for m in nfa.find_overlapping_iter(&text[from..to]) {
-                    found(m.pattern().as_usize(), from + m.start(), from + m.end());
-                }
-            }
+            Search::Quick(quick) => quick.walk(&text.as_bytes()[from..to], |p, s, e| {
+                found(p, from + s, from + e);
+            }),
         }
     }
 
@@ -425,7 +419,7 @@ impl Matcher {
     fn max_pattern_len(&self) -> usize {
         match &self.search {
             Search::Dfa(dfa) => dfa.max_pattern_len(),
-            Search::Nfa(nfa) => nfa.max_pattern_len(),
+            Search::Quick(quick) => quick.max_pattern_len(),
         }
     }
 
@@ -689,5 +683,6 @@ fn resolve(cands: &mut [Candidate], out: &mut Vec<Hit>, taken_to: &mut usize) {
     }
 }
 
+mod quick;
 #[cfg(test)]
 mod tests;

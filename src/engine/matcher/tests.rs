@@ -1,4 +1,5 @@
 use super::*;
+use aho_corasick::AhoCorasick;
 
 /// Gating is an optimisation only: a regex that runs where its gate opened finds
 /// exactly what running every regex on every text finds.
