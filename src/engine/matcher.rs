@@ -231,7 +231,7 @@ pub enum Build {
     #[default]
     Throughput,
     /// No automaton up front: each pattern is looked for on its own until the
-    /// texts searched add up to 32 KiB, then a contiguous NFA is built (see
+    /// texts searched add up to 16 KiB, then a contiguous NFA is built (see
     /// `quick.rs`). For tagging a handful of postings, where building an
     /// automaton would cost more than searching (`roletag tag`).
     QuickStart,
@@ -301,7 +301,7 @@ impl Matcher {
                     .build(&literals)
                     .map_err(|e| BuildError(e.to_string()))?,
             )),
-            Build::QuickStart => Search::Quick(quick::Quick::new(&literals)),
+            Build::QuickStart => Search::Quick(quick::Quick::new(literals)),
         };
         // Every pattern was checked when the lexicon loaded (`regex_syntax`), but
         // only compiling finds one over the size limit: each regex is compiled here,

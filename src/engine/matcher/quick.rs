@@ -14,13 +14,17 @@ use memchr::memmem::Finder;
 
 /// Bytes of text searched pattern by pattern before the NFA is built: building
 /// it costs about as much as searching this much text for each pattern alone
-/// (17 M instructions for the default lexicon's 1,900 patterns).
-const NFA_AFTER: usize = 32 << 10;
+/// (callgrind of `roletag tag` with the default lexicon's 1,900 patterns: about
+/// 1 M instructions a KiB searched, 16 M to build the NFA; a 12 KiB posting
+/// costs 8% less searched pattern by pattern, a 20 KiB one 7% more).
+const NFA_AFTER: usize = 16 << 10;
 
-/// Every pattern's own substring search, and the NFA once texts add up.
+/// Every pattern's own substring search, and the NFA once texts add up; each
+/// built when first needed.
 #[derive(Debug)]
 pub(super) struct Quick {
-    finders: Vec<Finder<'static>>,
+    patterns: Vec<Vec<u8>>,
+    finders: OnceLock<Vec<Finder<'static>>>,
     max_len: usize,
     /// Bytes searched so far, pattern by pattern.
     searched: AtomicUsize,
@@ -32,6 +36,7 @@ pub(super) struct Quick {
 impl Clone for Quick {
     fn clone(&self) -> Quick {
         Quick {
+            patterns: self.patterns.clone(),
             finders: self.finders.clone(),
             max_len: self.max_len,
             searched: AtomicUsize::new(self.searched.load(Ordering::Relaxed)),
@@ -42,13 +47,11 @@ impl Clone for Quick {
 
 impl Quick {
     /// The search of `patterns` (each non-empty), in this order.
-    pub(super) fn new(patterns: &[Vec<u8>]) -> Quick {
+    pub(super) fn new(patterns: Vec<Vec<u8>>) -> Quick {
         Quick {
-            finders: patterns
-                .iter()
-                .map(|p| Finder::new(p).into_owned())
-                .collect(),
             max_len: patterns.iter().map(Vec::len).max().unwrap_or(0),
+            patterns,
+            finders: OnceLock::new(),
             searched: AtomicUsize::new(0),
             nfa: OnceLock::new(),
         }
@@ -68,7 +71,13 @@ impl Quick {
             }
             return;
         }
-        for (p, finder) in self.finders.iter().enumerate() {
+        let finders = self.finders.get_or_init(|| {
+            self.patterns
+                .iter()
+                .map(|p| Finder::new(p).into_owned())
+                .collect()
+        });
+        for (p, finder) in finders.iter().enumerate() {
             let len = finder.needle().len();
             let mut at = 0;
             while let Some(i) = finder.find(&hay[at..]) {
@@ -92,7 +101,7 @@ impl Quick {
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
                     .kind(Some(AhoCorasickKind::ContiguousNFA))
-                    .build(self.finders.iter().map(Finder::needle))
+                    .build(&self.patterns)
                     .ok()
             })
             .as_ref()
@@ -131,7 +140,7 @@ mod tests {
             .iter()
             .map(|p| p.as_bytes().to_vec())
             .collect();
-        let quick = Quick::new(&patterns);
+        let quick = Quick::new(patterns.clone());
         let hay = b"aaaba b aa";
         let found = by_quick(&quick, hay);
         assert_eq!(found, by_nfa(&patterns, hay));
@@ -149,7 +158,7 @@ mod tests {
             texts in proptest::collection::vec("[ab -]{0,64}", 1..6),
         ) {
             let patterns: Vec<Vec<u8>> = patterns.into_iter().map(String::into_bytes).collect();
-            let quick = Quick::new(&patterns);
+            let quick = Quick::new(patterns.clone());
             for text in &texts {
                 proptest::prop_assert_eq!(by_quick(&quick, text.as_bytes()), by_nfa(&patterns, text.as_bytes()));
             }
