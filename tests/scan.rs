@@ -627,3 +627,30 @@ fn issue16_bare_scan_says_what_it_scans_and_skips_reports() {
     assert_code(&o, 0);
     assert_eq!(stdout(&o), "./jobs/cio.txt\n");
 }
+
+/// Named files of a few kilobytes are tagged without building the DFA (the
+/// quick search), a folder with it: the records are the same, byte for byte.
+#[test]
+fn small_named_files_and_their_folder_give_the_same_records() {
+    let d = Dir::new();
+    let cio = CIO_POSTING.replace('\n', " ");
+    let mut records = String::new();
+    for i in 0..40 {
+        let text = [CIO_POSTING, CTO_POSTING, BLENDED_POSTING, NONE_POSTING][i % 4];
+        d.write(&format!("p{i:02}.txt"), text);
+        records.push_str(&format!("{{\"id\": {i}, \"text\": \"{cio} {i}\"}}\n"));
+    }
+    d.write("q.jsonl", &records);
+    let mut names: Vec<String> = fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().path().display().to_string())
+        .collect();
+    names.sort();
+    let mut named = vec!["scan", "--format", "jsonl"];
+    named.extend(names.iter().map(String::as_str));
+    let by_name = run(&named);
+    let by_folder = run(&["scan", "--format", "jsonl", &d.s()]);
+    assert_code(&by_name, 0);
+    assert_eq!(jsonl(&by_name).len(), 80);
+    assert_eq!(by_name.stdout, by_folder.stdout);
+}
