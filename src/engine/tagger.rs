@@ -17,7 +17,8 @@ use crate::engine::score::{self, HitCounts, Scores};
 use crate::input::{self, ReadOptions};
 
 /// Lexicon, compiled matcher, thresholds and read options: everything needed to tag.
-#[derive(Debug)]
+/// A clone is a copy as the engine stands, the matcher's lazily built parts included.
+#[derive(Clone, Debug)]
 pub struct Engine {
     lexicon: Lexicon,
     matcher: Matcher,
