@@ -115,6 +115,26 @@ fn scan_is_byte_identical_across_thread_counts() {
         }
     }
     d.write("dir2/records.jsonl", &jsonl);
+    // And a JSON Lines file large enough (over 4 MiB) that the workers read it
+    // themselves, between other inputs of the walk.
+    let pad = "p".repeat(4000);
+    let mut big = String::new();
+    for i in 0..1400 {
+        match i % 9 {
+            0 => big.push_str("{broken\n"),
+            1 => big.push('\n'),
+            2 | 3 => big.push_str(&format!(
+                "{{\"id\": {i}, \"pad\": \"{pad}\", \"text\": \"{cio}\"}}\r\n"
+            )),
+            _ => big.push_str(&format!(
+                "{{\"id\": {i}, \"pad\": \"{pad}\", \"text\": \"{cto}\"}}\n"
+            )),
+        }
+    }
+    assert!(big.len() > 4 << 20);
+    d.write("dir4/a.txt", CIO_POSTING);
+    d.write("dir4/big.jsonl", &big);
+    d.write("dir4/c.txt", CTO_POSTING);
     d.write(
         "dir5/records.csv",
         format!("id,description\nc1,\"{cio}\"\nc2,too,many\nc3,\"{cto}\"\n"),

@@ -232,39 +232,86 @@ fn json_reason(e: &serde_json::Error) -> String {
 }
 
 fn read_lines(
-    mut r: impl BufRead,
+    r: impl BufRead,
     max_bytes: u64,
     mut sink: impl FnMut(Item) -> bool,
 ) -> io::Result<()> {
-    let (mut index, mut line) = (0u64, 0u64);
-    let mut buf = Vec::new();
-    loop {
-        buf.clear();
-        line += 1;
-        let (read, overflow) = read_line_capped(&mut r, &mut buf, max_bytes)?;
-        if read == 0 {
-            return Ok(());
-        }
-        let at = Position { index, line };
-        let item = if overflow {
-            Item::Failed {
-                at,
-                id: None,
-                message: format!("line {line}: longer than --max-bytes ({max_bytes}); skipped"),
-            }
-        } else {
-            let trimmed = trim_line(&buf);
-            if trimmed.iter().all(u8::is_ascii_whitespace) {
-                continue;
-            }
-            Item::Line {
-                at,
-                bytes: trimmed.to_vec(),
-            }
-        };
-        index += 1;
+    let mut lines = Lines::new(r, max_bytes);
+    while let Some(item) = lines.next_item()? {
         if !sink(item) {
-            return Ok(());
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// The records of a JSON Lines reader, one at a time: what [`read`] hands its
+/// sink for [`RecordFormat::JsonLines`], for a caller that pulls them (a scan's
+/// workers, taking turns at one large file).
+#[derive(Debug)]
+pub struct Lines<R> {
+    r: R,
+    max_bytes: u64,
+    /// Records read so far (blank lines are not records).
+    index: u64,
+    /// Lines read so far.
+    line: u64,
+    buf: Vec<u8>,
+}
+
+impl<R: BufRead> Lines<R> {
+    /// Records of `r`; a line longer than `max_bytes` fails alone.
+    pub fn new(r: R, max_bytes: u64) -> Lines<R> {
+        Lines {
+            r,
+            max_bytes,
+            index: 0,
+            line: 0,
+            buf: Vec::new(),
+        }
+    }
+
+    /// The next record: [`Item::Line`] (not yet parsed, see [`parse_json_line`])
+    /// or [`Item::Failed`] for a line too long; `None` at the end.
+    ///
+    /// # Errors
+    /// Only an I/O error of the reader itself.
+    pub fn next_item(&mut self) -> io::Result<Option<Item>> {
+        loop {
+            self.buf.clear();
+            self.line += 1;
+            let (read, overflow) = read_line_capped(&mut self.r, &mut self.buf, self.max_bytes)?;
+            if read == 0 {
+                return Ok(None);
+            }
+            let (at, line) = (
+                Position {
+                    index: self.index,
+                    line: self.line,
+                },
+                self.line,
+            );
+            let item = if overflow {
+                Item::Failed {
+                    at,
+                    id: None,
+                    message: format!(
+                        "line {line}: longer than --max-bytes ({}); skipped",
+                        self.max_bytes
+                    ),
+                }
+            } else {
+                let trimmed = trim_line(&self.buf);
+                if trimmed.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                Item::Line {
+                    at,
+                    bytes: trimmed.to_vec(),
+                }
+            };
+            self.index += 1;
+            return Ok(Some(item));
         }
     }
 }

@@ -8,6 +8,7 @@
 //! Per-file problems become records, never errors.
 
 pub mod posting;
+mod shared;
 
 use std::io::{self, BufRead as _, Read as _};
 use std::path::{Path, PathBuf};
@@ -23,6 +24,7 @@ use crate::input::walk::{self, GlobError, WalkItem, WalkOptions};
 use crate::input::ReadError;
 use crate::report::{self, Outcome, Record, Render, Reporter, ShownPath, Summary};
 use posting::failed_record;
+use shared::{is_shared, Shared, SharedFile, Work};
 /// Postings tagged per parallel chunk: large enough to keep every core busy,
 /// small enough that results stream and memory stays flat.
 pub(crate) const CHUNK: usize = 512;
@@ -171,12 +173,17 @@ pub fn scan_rendered(
             threads: opts.threads,
             message: e.to_string(),
         })?;
-    let (tx, rx) = mpsc::sync_channel::<Job>(CHUNK * 2);
+    let (tx, rx) = mpsc::sync_channel::<Work>(CHUNK * 2);
     let (owned_roots, owned_opts) = (roots.to_vec(), opts.clone());
     // Builder, not `thread::spawn`, which panics when the thread cannot start.
     let producer = std::thread::Builder::new()
         .name("roletag-reader".into())
-        .spawn(move || produce(&owned_roots, &owned_opts, |job| tx.send(job).is_ok()))
+        .spawn(move || {
+            let mut shared = |file| tx.send(Work::Shared(file)).is_ok();
+            produce(&owned_roots, &owned_opts, Some(&mut shared), |job| {
+                tx.send(Work::Job(job)).is_ok()
+            })
+        })
         .map_err(|e| ScanError::Threads {
             threads: opts.threads,
             message: e.to_string(),
@@ -204,7 +211,7 @@ fn scan_on_this_thread(
     let mut scratch = Scratch::default();
     let mut stopped = Ok(());
     let mut unflushed = 0;
-    produce(roots, opts, |job| {
+    produce(roots, opts, None, |job| {
         if cancel.load(Ordering::Relaxed) {
             stopped = Err(ScanError::Interrupted);
             return false;
@@ -228,9 +235,12 @@ fn scan_on_this_thread(
 }
 
 /// Walks the roots and expands record files into one job per record, in order.
+/// With `shared`, a JSON Lines file of at least [`shared::SHARED_FILE`] bytes is handed
+/// to it instead, for the workers to read themselves ([`Shared::tag`]).
 fn produce(
     roots: &[PathBuf],
     opts: &ScanOptions,
+    mut shared: Option<&mut dyn FnMut(SharedFile) -> bool>,
     mut send: impl FnMut(Job) -> bool,
 ) -> Result<(), GlobError> {
     let (stdin_roots, path_roots): (Vec<&PathBuf>, Vec<&PathBuf>) =
@@ -266,16 +276,23 @@ fn produce(
                         let mut f = io::BufReader::with_capacity(REPORT_SNIFF, f);
                         match f.fill_buf().ok().and_then(report::report_format) {
                             Some(what) if !named => send(skipped_report(shown(), what)),
-                            _ => {
-                                expand_records(&shown(), f, format, Empty::IsError, opts, &mut send)
-                            }
+                            _ => match shared.as_mut() {
+                                Some(shared) if is_shared(&path, format) => shared(SharedFile {
+                                    path: path.clone(),
+                                    shown: Arc::new(shown()),
+                                }),
+                                _ => expand_records(
+                                    &shown(),
+                                    f,
+                                    format,
+                                    Empty::IsError,
+                                    opts,
+                                    &mut send,
+                                ),
+                            },
                         }
                     }
-                    Err(e) => send(Job::Error {
-                        path: shown(),
-                        message: format!("cannot read: {e}"),
-                        missing_root: false,
-                    }),
+                    Err(e) => send(cannot_read(&shown(), &e)),
                 },
                 None => match html_report(&path).filter(|_| !named) {
                     Some(what) => send(skipped_report(shown(), what)),
@@ -371,17 +388,27 @@ fn expand_records(
         open
     });
     match read {
-        Err(e) => send(Job::Error {
-            path: shown.clone(),
-            message: format!("cannot read: {e}"),
-            missing_root: false,
-        }),
-        Ok(()) if !any && open && empty == Empty::IsError => send(Job::Error {
-            path: shown.clone(),
-            message: "no records: the file is empty".to_string(),
-            missing_root: false,
-        }),
+        Err(e) => send(cannot_read(shown, &e)),
+        Ok(()) if !any && open && empty == Empty::IsError => send(no_records(shown)),
         Ok(()) => open,
+    }
+}
+
+/// The job of a record file that could not be read (to its end).
+fn cannot_read(shown: &ShownPath, e: &io::Error) -> Job {
+    Job::Error {
+        path: shown.clone(),
+        message: format!("cannot read: {e}"),
+        missing_root: false,
+    }
+}
+
+/// The job of a record file without a record.
+fn no_records(shown: &ShownPath) -> Job {
+    Job::Error {
+        path: shown.clone(),
+        message: "no records: the file is empty".to_string(),
+        missing_root: false,
     }
 }
 
@@ -395,35 +422,49 @@ const CANCEL_POLL: Duration = Duration::from_millis(100);
 /// Fills `chunk` with the next jobs; leaves it empty when the input has ended
 /// or `cancel` was set while waiting for it. When no job is ready, `idle` runs
 /// once before waiting, so what is already tagged is written while the input is slow.
+///
+/// A shared file ends the chunk: it is returned, for [`Shared::tag`], when it
+/// comes first (`chunk` then empty), else kept in `held` and returned next time.
 fn next_chunk(
-    rx: &mpsc::Receiver<Job>,
+    rx: &mpsc::Receiver<Work>,
     chunk: &mut Vec<Job>,
+    held: &mut Option<SharedFile>,
     cancel: &AtomicBool,
     mut idle: impl FnMut() -> Result<(), ScanError>,
-) -> Result<(), ScanError> {
+) -> Result<Option<SharedFile>, ScanError> {
     chunk.clear();
+    if let Some(file) = held.take() {
+        return Ok(Some(file));
+    }
     let first = match rx.try_recv() {
-        Ok(job) => job,
-        Err(mpsc::TryRecvError::Disconnected) => return Ok(()),
+        Ok(work) => work,
+        Err(mpsc::TryRecvError::Disconnected) => return Ok(None),
         Err(mpsc::TryRecvError::Empty) => {
             idle()?;
             loop {
                 match rx.recv_timeout(CANCEL_POLL) {
-                    Ok(job) => break job,
+                    Ok(work) => break work,
                     Err(mpsc::RecvTimeoutError::Timeout) if !cancel.load(Ordering::Relaxed) => {}
-                    Err(_) => return Ok(()),
+                    Err(_) => return Ok(None),
                 }
             }
         }
     };
-    chunk.push(first);
+    match first {
+        Work::Job(job) => chunk.push(job),
+        Work::Shared(file) => return Ok(Some(file)),
+    }
     while chunk.len() < CHUNK {
         match rx.recv_timeout(CHUNK_WAIT) {
-            Ok(job) => chunk.push(job),
+            Ok(Work::Job(job)) => chunk.push(job),
+            Ok(Work::Shared(file)) => {
+                *held = Some(file);
+                break;
+            }
             Err(_) => break,
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 /// Tags chunk after chunk on the pool and reports them in order on this thread.
@@ -433,23 +474,35 @@ fn consume(
     engine: &Engine,
     opts: &ScanOptions,
     pool: &rayon::ThreadPool,
-    rx: &mpsc::Receiver<Job>,
+    rx: &mpsc::Receiver<Work>,
     reporter: &mut dyn Reporter,
     render: Option<&dyn Render>,
     cancel: &AtomicBool,
 ) -> Result<ScanOutcome, ScanError> {
     let mut outcome = ScanOutcome::default();
     let mut chunk: Vec<Job> = Vec::with_capacity(CHUNK);
+    let mut held = None;
     // Tagged but not yet reported: a chunk's jobs and their records.
     let mut pending: Option<(Vec<Job>, Vec<Rendered>)> = None;
     loop {
-        next_chunk(rx, &mut chunk, cancel, || {
+        let shared = next_chunk(rx, &mut chunk, &mut held, cancel, || {
             report_chunk(pending.take(), &mut outcome, reporter)
         })?;
         // Checked first: Ctrl-C in a shell also ends the process writing to our
         // standard input, and a stream cut short is not a finished report.
         if cancel.load(Ordering::Relaxed) {
             return Err(ScanError::Interrupted);
+        }
+        if let Some(file) = shared {
+            report_chunk(pending.take(), &mut outcome, reporter)?;
+            let shared = Shared {
+                engine,
+                opts,
+                render,
+                cancel,
+            };
+            shared.tag(&file, pool, &mut outcome, reporter)?;
+            continue;
         }
         if chunk.is_empty() {
             report_chunk(pending.take(), &mut outcome, reporter)?;
@@ -466,23 +519,7 @@ fn consume(
                     // Small pieces, so no worker waits at the end of a chunk for
                     // another to finish a long run of postings.
                     .with_max_len(8)
-                    .map(|job| {
-                        // Taken out and put back, not borrowed: a nested call on
-                        // this thread would get fresh buffers, not a panic.
-                        let mut scratch = WORKER_SCRATCH.take();
-                        let record = process_job(engine, opts, job, &mut scratch);
-                        WORKER_SCRATCH.set(scratch);
-                        // Formatted in this worker's buffer, then copied out
-                        // once at its exact size.
-                        let bytes = render.map(|render| {
-                            RENDER_BUF.with_borrow_mut(|buf| {
-                                buf.clear();
-                                render.render(&record, buf);
-                                buf.clone()
-                            })
-                        });
-                        (record, bytes)
-                    })
+                    .map(|job| tag_on_worker(engine, opts, job, render))
                     .collect();
             });
             reported = report_chunk(previous, &mut outcome, reporter);
@@ -491,6 +528,31 @@ fn consume(
         let next = Vec::with_capacity(CHUNK);
         pending = Some((std::mem::replace(&mut chunk, next), records));
     }
+}
+
+/// Tags `job` on a pool thread, with its buffers, and formats its record with
+/// `render`, if given.
+fn tag_on_worker(
+    engine: &Engine,
+    opts: &ScanOptions,
+    job: &Job,
+    render: Option<&dyn Render>,
+) -> Rendered {
+    // Taken out and put back, not borrowed: a nested call on
+    // this thread would get fresh buffers, not a panic.
+    let mut scratch = WORKER_SCRATCH.take();
+    let record = process_job(engine, opts, job, &mut scratch);
+    WORKER_SCRATCH.set(scratch);
+    // Formatted in this worker's buffer, then copied out
+    // once at its exact size.
+    let bytes = render.map(|render| {
+        RENDER_BUF.with_borrow_mut(|buf| {
+            buf.clear();
+            render.render(&record, buf);
+            buf.clone()
+        })
+    });
+    (record, bytes)
 }
 
 thread_local! {
@@ -536,6 +598,17 @@ fn report_one(
             ..
         }
     );
+    report_record(record, rendered, outcome, reporter)
+}
+
+/// Reports one record (formatted already as `rendered`, if given) and counts it
+/// in `outcome`.
+fn report_record(
+    record: &Record,
+    rendered: Option<&[u8]>,
+    outcome: &mut ScanOutcome,
+    reporter: &mut dyn Reporter,
+) -> Result<(), ScanError> {
     outcome.summary.add(record);
     match rendered {
         Some(bytes) => reporter.record_rendered(record, bytes)?,
@@ -585,7 +658,7 @@ mod tests {
     fn consume_plain(
         e: &Engine,
         pool: &rayon::ThreadPool,
-        rx: &mpsc::Receiver<Job>,
+        rx: &mpsc::Receiver<Work>,
         rep: &mut dyn Reporter,
         cancel: &AtomicBool,
     ) -> Result<ScanOutcome, ScanError> {
@@ -743,24 +816,24 @@ mod tests {
     /// records are reported (idle) before the wait, and a reporting error ends it.
     #[test]
     fn next_chunk_reports_what_is_tagged_before_waiting() {
-        let (tx, rx) = mpsc::sync_channel::<Job>(4);
+        let (tx, rx) = mpsc::sync_channel::<Work>(4);
         let job = |n: usize| Job::Error {
             path: ShownPath::plain(&format!("p{n}")),
             message: String::new(),
             missing_root: false,
         };
-        tx.send(job(0)).unwrap();
-        tx.send(job(1)).unwrap();
+        tx.send(Work::Job(job(0))).unwrap();
+        tx.send(Work::Job(job(1))).unwrap();
         let cancel = AtomicBool::new(false);
         let mut chunk = Vec::new();
         let mut idled = 0;
-        next_chunk(&rx, &mut chunk, &cancel, || {
+        next_chunk(&rx, &mut chunk, &mut None, &cancel, || {
             idled += 1;
             Ok(())
         })
         .unwrap();
         assert_eq!((chunk.len(), idled), (2, 0));
-        let got = next_chunk(&rx, &mut chunk, &cancel, || {
+        let got = next_chunk(&rx, &mut chunk, &mut None, &cancel, || {
             Err(ScanError::Output(io::Error::other("closed pipe")))
         });
         assert!(matches!(got, Err(ScanError::Output(_))), "{got:?}");
@@ -784,7 +857,7 @@ mod tests {
     /// burst of several chunks, each followed by silence.
     #[test]
     fn records_of_a_slow_input_are_reported_before_it_sends_more() {
-        let (tx, rx) = mpsc::sync_channel::<Job>(CHUNK * 8);
+        let (tx, rx) = mpsc::sync_channel::<Work>(CHUNK * 8);
         let (seen_tx, seen_rx) = mpsc::channel();
         let job = |n: usize| Job::Error {
             path: ShownPath::plain(&format!("p{n}")),
@@ -805,7 +878,7 @@ mod tests {
         let mut sent = 0;
         for burst in [3, CHUNK * 3 + 5, 1] {
             for n in sent..sent + burst {
-                tx.send(job(n)).unwrap();
+                tx.send(Work::Job(job(n))).unwrap();
             }
             for n in sent..sent + burst {
                 assert_eq!(seen_rx.recv_timeout(wait).unwrap(), format!("p{n}"));
@@ -820,12 +893,12 @@ mod tests {
     /// and Ctrl-C with the input then closed is still an interruption.
     #[test]
     fn cancel_is_seen_while_waiting_for_input() {
-        let (tx, rx) = mpsc::sync_channel::<Job>(1);
+        let (tx, rx) = mpsc::sync_channel::<Work>(1);
         let cancel = AtomicBool::new(true);
         let mut chunk = Vec::new();
         let started = std::time::Instant::now();
         let mut idled = 0;
-        next_chunk(&rx, &mut chunk, &cancel, || {
+        next_chunk(&rx, &mut chunk, &mut None, &cancel, || {
             idled += 1;
             Ok(())
         })
