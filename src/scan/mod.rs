@@ -1,14 +1,17 @@
 //! The ordered parallel scan: roots in, one report record per posting out, in walk order.
 //!
-//! [`scan`] walks the roots ([`crate::input::walk`]), expands record files into their
-//! records ([`crate::input::records`]) and streams the postings through a rayon pool in
-//! chunks: each chunk is tagged in parallel by the [`Engine`] (via [`posting`]), then
-//! handed to the [`Reporter`] in input order before the next one starts, so the report
-//! is the same whatever the thread count and memory does not grow with the corpus.
-//! Per-file problems become records, never errors.
+//! [`scan`] walks the roots ([`crate::input::walk`]) on a thread of its own and
+//! expands record files into their records ([`crate::input::records`]). The
+//! workers of a rayon pool take the postings in blocks, tag them with the
+//! [`Engine`] (via [`posting`]) and the scan's thread hands them to the
+//! [`Reporter`] in input order (module `blocks`); a large JSON Lines file is read by
+//! the workers themselves. Standard input is tagged in chunks as it streams
+//! in (`consume`). Either way the report is the same whatever the thread
+//! count, and memory does not grow with the corpus. Per-file problems become
+//! records, never errors.
 
+mod blocks;
 pub mod posting;
-mod shared;
 
 use std::io::{self, BufRead as _, Read as _};
 use std::path::{Path, PathBuf};
@@ -23,10 +26,12 @@ use crate::input::records::{self, FieldOptions, Item, RecordFormat};
 use crate::input::walk::{self, GlobError, WalkItem, WalkOptions};
 use crate::input::ReadError;
 use crate::report::{self, Outcome, Record, Render, Reporter, ShownPath, Summary};
+use blocks::{is_shared, Batcher, Blocks, SharedFile, Work};
 use posting::failed_record;
-use shared::{is_shared, Shared, SharedFile, Work};
-/// Postings tagged per parallel chunk: large enough to keep every core busy,
-/// small enough that results stream and memory stays flat.
+
+/// Postings of standard input tagged per parallel chunk: large enough to keep
+/// every core busy, small enough that results stream and memory stays flat.
+/// Also how often a scan flushes its report.
 pub(crate) const CHUNK: usize = 512;
 /// How to scan.
 #[derive(Clone, Debug)]
@@ -173,29 +178,61 @@ pub fn scan_rendered(
             threads: opts.threads,
             message: e.to_string(),
         })?;
-    let (tx, rx) = mpsc::sync_channel::<Work>(CHUNK * 2);
+    let stdin = roots.iter().any(|r| r.as_os_str() == "-");
+    // Standard input is read in chunks ([`consume`]): a stream's records are
+    // tagged as they come. Files are read in blocks ([`blocks`]).
+    if stdin {
+        let (tx, rx) = mpsc::sync_channel::<Job>(CHUNK * 2);
+        let producer = spawn_producer(roots, opts, move |roots, opts| {
+            produce(roots, opts, None, |job| tx.send(job).is_ok())
+        })?;
+        let outcome = consume(engine, opts, &pool, &rx, reporter, render, cancel);
+        // On an early stop the producer is not waited for: it may be blocked reading
+        // standard input (Ctrl-C with the writer still open). Dropping `rx` makes its
+        // next send fail, so it ends on its own.
+        drop(rx);
+        let outcome = outcome?;
+        producer.join().unwrap_or(Ok(()))?;
+        return Ok(outcome);
+    }
+    let (tx, rx) = mpsc::sync_channel::<Vec<Work>>(CHUNK * 2 / blocks::BLOCK);
+    let producer = spawn_producer(roots, opts, move |roots, opts| {
+        let batcher = std::cell::RefCell::new(Batcher::new(tx));
+        let mut shared = |file| batcher.borrow_mut().push(Work::Shared(file));
+        let walked = produce(roots, opts, Some(&mut shared), |job| {
+            batcher.borrow_mut().push(Work::Job(job))
+        });
+        batcher.borrow_mut().send();
+        walked
+    })?;
+    let blocks = Blocks {
+        engine,
+        opts,
+        render,
+        cancel,
+    };
+    // As above, an early stop does not wait for the walk: `rx` is dropped.
+    let outcome = blocks.scan(rx, &pool, reporter)?;
+    producer.join().unwrap_or(Ok(()))?;
+    Ok(outcome)
+}
+
+/// Starts the thread that walks the roots (`produce`, given owned copies of
+/// `roots` and `opts`).
+fn spawn_producer(
+    roots: &[PathBuf],
+    opts: &ScanOptions,
+    produce: impl FnOnce(&[PathBuf], &ScanOptions) -> Result<(), GlobError> + Send + 'static,
+) -> Result<std::thread::JoinHandle<Result<(), GlobError>>, ScanError> {
     let (owned_roots, owned_opts) = (roots.to_vec(), opts.clone());
     // Builder, not `thread::spawn`, which panics when the thread cannot start.
-    let producer = std::thread::Builder::new()
+    std::thread::Builder::new()
         .name("roletag-reader".into())
-        .spawn(move || {
-            let mut shared = |file| tx.send(Work::Shared(file)).is_ok();
-            produce(&owned_roots, &owned_opts, Some(&mut shared), |job| {
-                tx.send(Work::Job(job)).is_ok()
-            })
-        })
+        .spawn(move || produce(&owned_roots, &owned_opts))
         .map_err(|e| ScanError::Threads {
             threads: opts.threads,
             message: e.to_string(),
-        })?;
-    let outcome = consume(engine, opts, &pool, &rx, reporter, render, cancel);
-    // On an early stop the producer is not waited for: it may be blocked reading
-    // standard input (Ctrl-C with the writer still open). Dropping `rx` makes its
-    // next send fail, so it ends on its own.
-    drop(rx);
-    let outcome = outcome?;
-    producer.join().unwrap_or(Ok(()))?;
-    Ok(outcome)
+        })
 }
 
 /// [`scan`] with one thread: walks, tags and reports each job in turn, and
@@ -235,8 +272,8 @@ fn scan_on_this_thread(
 }
 
 /// Walks the roots and expands record files into one job per record, in order.
-/// With `shared`, a JSON Lines file of at least [`shared::SHARED_FILE`] bytes is handed
-/// to it instead, for the workers to read themselves ([`Shared::tag`]).
+/// With `shared`, a JSON Lines file of at least [`blocks::SHARED_FILE`] bytes is handed
+/// to it instead, for the workers to read themselves ([`Blocks`]).
 fn produce(
     roots: &[PathBuf],
     opts: &ScanOptions,
@@ -422,49 +459,35 @@ const CANCEL_POLL: Duration = Duration::from_millis(100);
 /// Fills `chunk` with the next jobs; leaves it empty when the input has ended
 /// or `cancel` was set while waiting for it. When no job is ready, `idle` runs
 /// once before waiting, so what is already tagged is written while the input is slow.
-///
-/// A shared file ends the chunk: it is returned, for [`Shared::tag`], when it
-/// comes first (`chunk` then empty), else kept in `held` and returned next time.
 fn next_chunk(
-    rx: &mpsc::Receiver<Work>,
+    rx: &mpsc::Receiver<Job>,
     chunk: &mut Vec<Job>,
-    held: &mut Option<SharedFile>,
     cancel: &AtomicBool,
     mut idle: impl FnMut() -> Result<(), ScanError>,
-) -> Result<Option<SharedFile>, ScanError> {
+) -> Result<(), ScanError> {
     chunk.clear();
-    if let Some(file) = held.take() {
-        return Ok(Some(file));
-    }
     let first = match rx.try_recv() {
-        Ok(work) => work,
-        Err(mpsc::TryRecvError::Disconnected) => return Ok(None),
+        Ok(job) => job,
+        Err(mpsc::TryRecvError::Disconnected) => return Ok(()),
         Err(mpsc::TryRecvError::Empty) => {
             idle()?;
             loop {
                 match rx.recv_timeout(CANCEL_POLL) {
-                    Ok(work) => break work,
+                    Ok(job) => break job,
                     Err(mpsc::RecvTimeoutError::Timeout) if !cancel.load(Ordering::Relaxed) => {}
-                    Err(_) => return Ok(None),
+                    Err(_) => return Ok(()),
                 }
             }
         }
     };
-    match first {
-        Work::Job(job) => chunk.push(job),
-        Work::Shared(file) => return Ok(Some(file)),
-    }
+    chunk.push(first);
     while chunk.len() < CHUNK {
         match rx.recv_timeout(CHUNK_WAIT) {
-            Ok(Work::Job(job)) => chunk.push(job),
-            Ok(Work::Shared(file)) => {
-                *held = Some(file);
-                break;
-            }
+            Ok(job) => chunk.push(job),
             Err(_) => break,
         }
     }
-    Ok(None)
+    Ok(())
 }
 
 /// Tags chunk after chunk on the pool and reports them in order on this thread.
@@ -474,35 +497,23 @@ fn consume(
     engine: &Engine,
     opts: &ScanOptions,
     pool: &rayon::ThreadPool,
-    rx: &mpsc::Receiver<Work>,
+    rx: &mpsc::Receiver<Job>,
     reporter: &mut dyn Reporter,
     render: Option<&dyn Render>,
     cancel: &AtomicBool,
 ) -> Result<ScanOutcome, ScanError> {
     let mut outcome = ScanOutcome::default();
     let mut chunk: Vec<Job> = Vec::with_capacity(CHUNK);
-    let mut held = None;
     // Tagged but not yet reported: a chunk's jobs and their records.
     let mut pending: Option<(Vec<Job>, Vec<Rendered>)> = None;
     loop {
-        let shared = next_chunk(rx, &mut chunk, &mut held, cancel, || {
+        next_chunk(rx, &mut chunk, cancel, || {
             report_chunk(pending.take(), &mut outcome, reporter)
         })?;
         // Checked first: Ctrl-C in a shell also ends the process writing to our
         // standard input, and a stream cut short is not a finished report.
         if cancel.load(Ordering::Relaxed) {
             return Err(ScanError::Interrupted);
-        }
-        if let Some(file) = shared {
-            report_chunk(pending.take(), &mut outcome, reporter)?;
-            let shared = Shared {
-                engine,
-                opts,
-                render,
-                cancel,
-            };
-            shared.tag(&file, pool, &mut outcome, reporter)?;
-            continue;
         }
         if chunk.is_empty() {
             report_chunk(pending.take(), &mut outcome, reporter)?;
@@ -658,7 +669,7 @@ mod tests {
     fn consume_plain(
         e: &Engine,
         pool: &rayon::ThreadPool,
-        rx: &mpsc::Receiver<Work>,
+        rx: &mpsc::Receiver<Job>,
         rep: &mut dyn Reporter,
         cancel: &AtomicBool,
     ) -> Result<ScanOutcome, ScanError> {
@@ -816,24 +827,24 @@ mod tests {
     /// records are reported (idle) before the wait, and a reporting error ends it.
     #[test]
     fn next_chunk_reports_what_is_tagged_before_waiting() {
-        let (tx, rx) = mpsc::sync_channel::<Work>(4);
+        let (tx, rx) = mpsc::sync_channel::<Job>(4);
         let job = |n: usize| Job::Error {
             path: ShownPath::plain(&format!("p{n}")),
             message: String::new(),
             missing_root: false,
         };
-        tx.send(Work::Job(job(0))).unwrap();
-        tx.send(Work::Job(job(1))).unwrap();
+        tx.send(job(0)).unwrap();
+        tx.send(job(1)).unwrap();
         let cancel = AtomicBool::new(false);
         let mut chunk = Vec::new();
         let mut idled = 0;
-        next_chunk(&rx, &mut chunk, &mut None, &cancel, || {
+        next_chunk(&rx, &mut chunk, &cancel, || {
             idled += 1;
             Ok(())
         })
         .unwrap();
         assert_eq!((chunk.len(), idled), (2, 0));
-        let got = next_chunk(&rx, &mut chunk, &mut None, &cancel, || {
+        let got = next_chunk(&rx, &mut chunk, &cancel, || {
             Err(ScanError::Output(io::Error::other("closed pipe")))
         });
         assert!(matches!(got, Err(ScanError::Output(_))), "{got:?}");
@@ -857,7 +868,7 @@ mod tests {
     /// burst of several chunks, each followed by silence.
     #[test]
     fn records_of_a_slow_input_are_reported_before_it_sends_more() {
-        let (tx, rx) = mpsc::sync_channel::<Work>(CHUNK * 8);
+        let (tx, rx) = mpsc::sync_channel::<Job>(CHUNK * 8);
         let (seen_tx, seen_rx) = mpsc::channel();
         let job = |n: usize| Job::Error {
             path: ShownPath::plain(&format!("p{n}")),
@@ -878,7 +889,7 @@ mod tests {
         let mut sent = 0;
         for burst in [3, CHUNK * 3 + 5, 1] {
             for n in sent..sent + burst {
-                tx.send(Work::Job(job(n))).unwrap();
+                tx.send(job(n)).unwrap();
             }
             for n in sent..sent + burst {
                 assert_eq!(seen_rx.recv_timeout(wait).unwrap(), format!("p{n}"));
@@ -893,12 +904,12 @@ mod tests {
     /// and Ctrl-C with the input then closed is still an interruption.
     #[test]
     fn cancel_is_seen_while_waiting_for_input() {
-        let (tx, rx) = mpsc::sync_channel::<Work>(1);
+        let (tx, rx) = mpsc::sync_channel::<Job>(1);
         let cancel = AtomicBool::new(true);
         let mut chunk = Vec::new();
         let started = std::time::Instant::now();
         let mut idled = 0;
-        next_chunk(&rx, &mut chunk, &mut None, &cancel, || {
+        next_chunk(&rx, &mut chunk, &cancel, || {
             idled += 1;
             Ok(())
         })

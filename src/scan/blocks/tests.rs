@@ -42,6 +42,17 @@ fn scan_on_one_thread(e: &Engine, path: &Path, opts: &ScanOptions) -> (String, S
     (String::from_utf8(buf).unwrap(), out.summary)
 }
 
+/// The work of a walk that found `path` and handed it to the workers.
+fn walk_of(path: &Path) -> mpsc::Receiver<Vec<Work>> {
+    let (tx, rx) = mpsc::sync_channel(1);
+    let file = SharedFile {
+        path: path.to_path_buf(),
+        shown: Arc::new(ShownPath::of(path)),
+    };
+    tx.send(vec![Work::Shared(file)]).unwrap();
+    rx
+}
+
 /// The JSON Lines report of `path` read as a shared file by `threads` workers,
 /// the records formatted on the workers or not.
 fn tag_shared(
@@ -55,18 +66,13 @@ fn tag_shared(
     let mut buf = Vec::new();
     let mut rep = JsonLines::new(&mut buf, context(e));
     let render = crate::report::renderer(crate::report::Format::JsonLines, context(e));
-    let shared = Shared {
+    let blocks = Blocks {
         engine: e,
         opts,
         render: render.as_deref().filter(|_| rendered),
         cancel,
     };
-    let file = SharedFile {
-        path: path.to_path_buf(),
-        shown: Arc::new(ShownPath::of(path)),
-    };
-    let mut outcome = ScanOutcome::default();
-    shared.tag(&file, &pool(threads), &mut outcome, &mut rep)?;
+    let outcome = blocks.scan(walk_of(path), &pool(threads), &mut rep)?;
     drop(rep);
     Ok((String::from_utf8(buf).unwrap(), outcome.summary))
 }
@@ -231,18 +237,14 @@ fn a_failed_write_ends_a_shared_file() {
     let path = d.path().join("p.jsonl");
     std::fs::write(&path, awkward_jsonl(BLOCK * AHEAD as usize * 3)).unwrap();
     let never = AtomicBool::new(false);
-    let shared = Shared {
+    let blocks = Blocks {
         engine: &e,
         opts: &ScanOptions::default(),
         render: None,
         cancel: &never,
     };
-    let file = SharedFile {
-        path: path.clone(),
-        shown: Arc::new(ShownPath::of(&path)),
-    };
     let mut rep = Closed(0);
-    let got = shared.tag(&file, &pool(2), &mut ScanOutcome::default(), &mut rep);
+    let got = blocks.scan(walk_of(&path), &pool(2), &mut rep);
     assert!(matches!(got, Err(ScanError::Output(_))), "{got:?}");
     assert_eq!(rep.0, 101, "nothing is written after the error");
 }
@@ -275,6 +277,10 @@ fn which_files_are_shared() {
 /// write, or when the workers are done, not for a block out of order.
 #[test]
 fn the_writer_waits_for_a_run_of_blocks() {
+    let block = || Block {
+        records: Vec::new(),
+        missing_root: false,
+    };
     let mut done = Done {
         blocks: BTreeMap::new(),
         next: 3,
@@ -282,15 +288,72 @@ fn the_writer_waits_for_a_run_of_blocks() {
         stop: false,
     };
     for n in 4..3 + WRITE {
-        done.blocks.insert(n, Vec::new());
+        done.blocks.insert(n, block());
     }
     assert!(!done.ready(), "block 3 is missing");
-    done.blocks.insert(3 + WRITE, Vec::new());
+    done.blocks.insert(3 + WRITE, block());
     assert!(!done.ready(), "still missing");
-    done.blocks.insert(3, Vec::new());
+    done.blocks.insert(3, block());
     assert!(done.ready());
     done.blocks.clear();
     assert!(!done.ready());
     done.working = 0;
     assert!(done.ready());
+}
+
+/// A walk that finds its files slowly (a network file system) gets them tagged
+/// in part-filled blocks, every one reported, in walk order; and Ctrl-C while
+/// the walk finds nothing ends the scan within a poll.
+#[test]
+fn a_slow_walk_is_reported_in_order_and_can_be_interrupted() {
+    let e = engine();
+    let (tx, rx) = mpsc::sync_channel(4);
+    let walk = std::thread::spawn(move || {
+        let mut batcher = Batcher::new(tx);
+        for n in 0..300 {
+            let job = Job::Error {
+                path: ShownPath::of(Path::new(&format!("p{n}"))),
+                message: "gone".into(),
+                missing_root: n == 150,
+            };
+            assert!(batcher.push(Work::Job(job)));
+            if n % 7 == 0 {
+                std::thread::sleep(Duration::from_millis(4));
+            }
+        }
+        batcher.send()
+    });
+    let never = AtomicBool::new(false);
+    let blocks = Blocks {
+        engine: &e,
+        opts: &ScanOptions::default(),
+        render: None,
+        cancel: &never,
+    };
+    let mut buf = Vec::new();
+    let mut rep = JsonLines::new(&mut buf, context(&e));
+    let outcome = blocks.scan(rx, &pool(3), &mut rep).unwrap();
+    assert!(walk.join().unwrap());
+    drop(rep);
+    let paths: Vec<String> = String::from_utf8(buf)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["path"].to_string())
+        .collect();
+    let want: Vec<String> = (0..300).map(|n| format!("\"p{n}\"")).collect();
+    assert_eq!(paths, want);
+    assert_eq!(outcome.summary.failed, 300);
+    assert!(outcome.missing_root);
+
+    let (tx, rx) = mpsc::sync_channel::<Vec<Work>>(1);
+    let cancel = AtomicBool::new(true);
+    let blocks = Blocks {
+        cancel: &cancel,
+        ..blocks
+    };
+    let started = std::time::Instant::now();
+    let got = blocks.scan(rx, &pool(2), &mut JsonLines::new(Vec::new(), context(&e)));
+    assert!(matches!(got, Err(ScanError::Interrupted)), "{got:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+    drop(tx);
 }
