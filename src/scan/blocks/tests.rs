@@ -42,6 +42,16 @@ fn scan_on_one_thread(e: &Engine, path: &Path, opts: &ScanOptions) -> (String, S
     (String::from_utf8(buf).unwrap(), out.summary)
 }
 
+/// A block scan whose reporter formats its records itself.
+fn unformatted<'a>(e: &'a Engine, opts: &'a ScanOptions, cancel: &'a AtomicBool) -> Blocks<'a> {
+    Blocks {
+        engine: e,
+        opts,
+        render: None,
+        cancel,
+    }
+}
+
 /// The work of a walk that found `path` and handed it to the workers.
 fn walk_of(path: &Path) -> mpsc::Receiver<Vec<Work>> {
     let (tx, rx) = mpsc::sync_channel(1);
@@ -237,12 +247,8 @@ fn a_failed_write_ends_a_shared_file() {
     let path = d.path().join("p.jsonl");
     std::fs::write(&path, awkward_jsonl(BLOCK * AHEAD as usize * 3)).unwrap();
     let never = AtomicBool::new(false);
-    let blocks = Blocks {
-        engine: &e,
-        opts: &ScanOptions::default(),
-        render: None,
-        cancel: &never,
-    };
+    let opts = ScanOptions::default();
+    let blocks = unformatted(&e, &opts, &never);
     let mut rep = Closed(0);
     let got = blocks.scan(walk_of(&path), &pool(2), &mut rep);
     assert!(matches!(got, Err(ScanError::Output(_))), "{got:?}");
@@ -324,12 +330,8 @@ fn a_slow_walk_is_reported_in_order_and_can_be_interrupted() {
         batcher.send()
     });
     let never = AtomicBool::new(false);
-    let blocks = Blocks {
-        engine: &e,
-        opts: &ScanOptions::default(),
-        render: None,
-        cancel: &never,
-    };
+    let opts = ScanOptions::default();
+    let blocks = unformatted(&e, &opts, &never);
     let mut buf = Vec::new();
     let mut rep = JsonLines::new(&mut buf, context(&e));
     let outcome = blocks.scan(rx, &pool(3), &mut rep).unwrap();
