@@ -147,8 +147,10 @@ pub fn scan(
     scan_rendered(engine, roots, opts, reporter, None, cancel)
 }
 
-/// [`scan`], with the records formatted by `render` on the worker threads, each
-/// handed to the reporter as [`Reporter::record_rendered`]. `render` must be the
+/// [`scan`], with the records of standard input formatted by `render` on the
+/// worker threads, each handed to the reporter as [`Reporter::record_rendered`].
+/// (The records of files are formatted by the thread that writes them, which
+/// measured faster with the blocks they are tagged in.) `render` must be the
 /// reporter's own ([`crate::report::renderer`] of its format and context): the
 /// thread that writes the report then only copies bytes, instead of formatting
 /// every record while the workers wait for it at the end of each chunk. With one
@@ -208,7 +210,6 @@ pub fn scan_rendered(
     let blocks = Blocks {
         engine,
         opts,
-        render,
         cancel,
     };
     // As above, an early stop does not wait for the walk: `rx` is dropped.
@@ -751,10 +752,11 @@ mod tests {
         assert_eq!(one, eight);
     }
 
-    /// Records formatted on the workers (`scan_rendered` with the JSON Lines
-    /// renderer) make the same report, byte for byte, as the reporter formatting
-    /// them itself: on the corpora and on the bad-input fixtures (failed, skipped
-    /// and tagged records), with a kept field, at several thread counts.
+    /// Records formatted on the workers (standard input's chunked scan, given
+    /// the JSON Lines renderer) make the same report, byte for byte, as the
+    /// reporter formatting them itself, which the scan of files does: on the
+    /// corpora and on the bad-input fixtures (failed, skipped and tagged records),
+    /// with a kept field, at several thread counts.
     #[test]
     fn rendered_records_make_the_same_report() {
         let e = engine();
@@ -770,34 +772,63 @@ mod tests {
             PathBuf::from("corpora"),
             PathBuf::from("tests/fixtures/bad"),
         ];
-        // A whole report in `format`, from the reporter the CLI would make.
-        let scan_to = |format: report::Format, threads: usize, render: Option<&dyn Render>| {
+        let never = AtomicBool::new(false);
+        // A whole report in `format`, from the reporter the CLI would make, of
+        // a scan of the files.
+        let scan_to = |format: report::Format, threads: usize| {
             let mut buf = Vec::new();
             let mut rep = report::reporter(format, &mut buf, cx).unwrap();
             let opts = ScanOptions {
                 threads,
                 ..ScanOptions::default()
             };
-            let never = AtomicBool::new(false);
-            let out = scan_rendered(&e, &roots, &opts, &mut *rep, render, &never).unwrap();
+            let render = report::renderer(format, cx);
+            let out = scan_rendered(&e, &roots, &opts, &mut *rep, render.as_deref(), &never);
+            rep.finish(&out.unwrap().summary).unwrap();
+            drop(rep);
+            String::from_utf8(buf).unwrap()
+        };
+        // The same, the walk's jobs tagged in chunks as standard input's are.
+        let chunked = |format: report::Format, threads: usize, render: Option<&dyn Render>| {
+            let mut buf = Vec::new();
+            let mut rep = report::reporter(format, &mut buf, cx).unwrap();
+            let opts = ScanOptions {
+                threads,
+                ..ScanOptions::default()
+            };
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let (tx, rx) = mpsc::sync_channel::<Job>(CHUNK * 2);
+            let (walk_roots, walk_opts) = (roots.to_vec(), opts.clone());
+            let walk = std::thread::spawn(move || {
+                produce(&walk_roots, &walk_opts, None, |job| tx.send(job).is_ok())
+            });
+            let out = consume(&e, &opts, &pool, &rx, &mut *rep, render, &never).unwrap();
+            walk.join().unwrap().unwrap();
             rep.finish(&out.summary).unwrap();
             drop(rep);
             String::from_utf8(buf).unwrap()
         };
-        let run = |threads, render| scan_to(report::Format::JsonLines, threads, render);
         let render = report::renderer(report::Format::JsonLines, cx);
         assert!(render.is_some());
-        // `--format json` has the same objects, with commas between them.
-        let json_render = report::renderer(report::Format::Json, cx);
-        assert_eq!(
-            scan_to(report::Format::Json, 2, json_render.as_deref()),
-            scan_to(report::Format::Json, 2, None)
-        );
-        let plain = run(2, None);
+        let plain = scan_to(report::Format::JsonLines, 1);
         assert!(plain.lines().count() > 300, "{}", plain.lines().count());
         for threads in [2, 8] {
-            assert_eq!(run(threads, render.as_deref()), plain, "{threads} threads");
+            assert_eq!(scan_to(report::Format::JsonLines, threads), plain);
+            let got = chunked(report::Format::JsonLines, threads, render.as_deref());
+            assert_eq!(got, plain, "{threads} threads");
         }
+        assert_eq!(chunked(report::Format::JsonLines, 2, None), plain);
+        // `--format json` has the same objects, with commas between them.
+        let json_render = report::renderer(report::Format::Json, cx);
+        let json = scan_to(report::Format::Json, 1);
+        assert_eq!(
+            chunked(report::Format::Json, 2, json_render.as_deref()),
+            json
+        );
+        assert_eq!(scan_to(report::Format::Json, 2), json);
         // And the workers did format every record.
         struct Counting<'r>(&'r dyn Render, std::sync::atomic::AtomicUsize);
         impl Render for Counting<'_> {
@@ -807,7 +838,10 @@ mod tests {
             }
         }
         let counting = Counting(render.as_deref().unwrap(), Default::default());
-        assert_eq!(run(2, Some(&counting)), plain);
+        assert_eq!(
+            chunked(report::Format::JsonLines, 2, Some(&counting)),
+            plain
+        );
         assert_eq!(counting.1.into_inner(), plain.lines().count());
     }
 

@@ -42,12 +42,11 @@ fn scan_on_one_thread(e: &Engine, path: &Path, opts: &ScanOptions) -> (String, S
     (String::from_utf8(buf).unwrap(), out.summary)
 }
 
-/// A block scan whose reporter formats its records itself.
+/// A block scan.
 fn unformatted<'a>(e: &'a Engine, opts: &'a ScanOptions, cancel: &'a AtomicBool) -> Blocks<'a> {
     Blocks {
         engine: e,
         opts,
-        render: None,
         cancel,
     }
 }
@@ -63,25 +62,17 @@ fn walk_of(path: &Path) -> mpsc::Receiver<Vec<Work>> {
     rx
 }
 
-/// The JSON Lines report of `path` read as a shared file by `threads` workers,
-/// the records formatted on the workers or not.
+/// The JSON Lines report of `path` read as a shared file by `threads` workers.
 fn tag_shared(
     e: &Engine,
     path: &Path,
     opts: &ScanOptions,
     threads: usize,
-    rendered: bool,
     cancel: &AtomicBool,
 ) -> Result<(String, Summary), ScanError> {
     let mut buf = Vec::new();
     let mut rep = JsonLines::new(&mut buf, context(e));
-    let render = crate::report::renderer(crate::report::Format::JsonLines, context(e));
-    let blocks = Blocks {
-        engine: e,
-        opts,
-        render: render.as_deref().filter(|_| rendered),
-        cancel,
-    };
+    let blocks = unformatted(e, opts, cancel);
     let outcome = blocks.scan(walk_of(path), &pool(threads), &mut rep)?;
     drop(rep);
     Ok((String::from_utf8(buf).unwrap(), outcome.summary))
@@ -131,8 +122,7 @@ fn small_max() -> ScanOptions {
 }
 
 /// Plain, gzip and zstd files read as shared files, by one, two and eight
-/// workers, with and without the workers formatting the records, give the
-/// one-thread scan's report byte for byte, and the same counts.
+/// workers, give the one-thread scan's report byte for byte, and the same counts.
 #[test]
 fn a_shared_file_gives_the_report_of_a_scan_on_one_thread() {
     let e = engine();
@@ -155,14 +145,9 @@ fn a_shared_file_gives_the_report_of_a_scan_on_one_thread() {
         assert!(want.contains("longer than --max-bytes (2000)"));
         assert!(want.contains("invalid JSON"));
         for threads in [1, 2, 8] {
-            for rendered in [false, true] {
-                let got = tag_shared(&e, path, &opts, threads, rendered, &never).unwrap();
-                assert_eq!(
-                    got.0, want,
-                    "{path:?}, {threads} threads, rendered {rendered}"
-                );
-                assert_eq!(got.1, counts);
-            }
+            let got = tag_shared(&e, path, &opts, threads, &never).unwrap();
+            assert_eq!(got.0, want, "{path:?}, {threads} threads");
+            assert_eq!(got.1, counts);
         }
     }
 }
@@ -194,7 +179,7 @@ fn a_shared_file_that_ends_badly_is_reported_as_on_one_thread() {
             "{last}"
         );
         for threads in [1, 2, 8] {
-            let (got, _) = tag_shared(&e, path, &opts, threads, true, &never).unwrap();
+            let (got, _) = tag_shared(&e, path, &opts, threads, &never).unwrap();
             assert_eq!(got, want, "{path:?}, {threads} threads");
         }
     }
@@ -204,7 +189,7 @@ fn a_shared_file_that_ends_badly_is_reported_as_on_one_thread() {
         "the records before the cut are kept"
     );
     let gone = d.path().join("gone.jsonl");
-    let (got, counts) = tag_shared(&e, &gone, &opts, 2, true, &never).unwrap();
+    let (got, counts) = tag_shared(&e, &gone, &opts, 2, &never).unwrap();
     assert_eq!(got.lines().count(), 1);
     assert!(
         got.contains("gone.jsonl") && got.contains("cannot read:"),
@@ -221,7 +206,7 @@ fn cancel_ends_a_shared_file() {
     let path = d.path().join("p.jsonl");
     std::fs::write(&path, awkward_jsonl(BLOCK * 4)).unwrap();
     let cancel = AtomicBool::new(true);
-    let got = tag_shared(&e, &path, &ScanOptions::default(), 2, true, &cancel);
+    let got = tag_shared(&e, &path, &ScanOptions::default(), 2, &cancel);
     assert!(matches!(got, Err(ScanError::Interrupted)), "{got:?}");
 }
 
