@@ -284,13 +284,11 @@ impl<R: BufRead> Lines<R> {
             if read == 0 {
                 return Ok(None);
             }
-            let (at, line) = (
-                Position {
-                    index: self.index,
-                    line: self.line,
-                },
-                self.line,
-            );
+            let line = self.line;
+            let at = Position {
+                index: self.index,
+                line,
+            };
             let item = if overflow {
                 Item::Failed {
                     at,
