@@ -336,6 +336,42 @@ fn scan_output_file_is_written_whole() {
     assert_eq!(leftovers.len(), 1, "no temporary file left behind");
 }
 
+/// Without `--format`, `-o` picks the report's format from its extension: an
+/// analyst's `-o report.jsonl` is JSON Lines (not a table `pandas` cannot read),
+/// `--format` still wins, and another extension keeps the table.
+#[test]
+fn output_extension_sets_the_format_unless_format_is_given() {
+    let d = mixed_folder();
+    let out_dir = Dir::new();
+    let write = |name: &str, format: Option<&str>| {
+        let report = out_dir.path().join(name);
+        let mut args = vec!["--lexicon", MINI, "scan", "-q"];
+        if let Some(f) = format {
+            args.extend(["--format", f]);
+        }
+        let path = report.to_str().unwrap().to_string();
+        let dir = d.s();
+        args.extend(["-o", &path, &dir]);
+        assert_code(&run(&args), 1);
+        fs::read_to_string(&report).unwrap()
+    };
+    let jsonl = write("r.jsonl", None);
+    assert_eq!(jsonl, write("same.txt", Some("jsonl")));
+    assert_eq!(jsonl.lines().count(), 7);
+    for line in jsonl.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(v.get("path").is_some(), "{line}");
+    }
+    assert_eq!(write("r.ndjson", None), jsonl);
+    let doc: serde_json::Value = serde_json::from_str(&write("r.JSON", None)).unwrap();
+    assert_eq!(doc["postings"].as_array().unwrap().len(), 7);
+    assert!(write("r.csv", None).starts_with("path,label,score,"));
+    assert!(write("r.html", None).starts_with("<!DOCTYPE html>"));
+    assert!(write("r.txt", None).starts_with("LABEL"));
+    assert!(write("r.jsonl.txt", None).starts_with("LABEL"));
+    assert!(write("forced.jsonl", Some("table")).starts_with("LABEL"));
+}
+
 /// Issue 16: `-o` naming an input would replace the input with the report.
 #[test]
 fn scan_refuses_an_output_that_is_an_input() {

@@ -286,9 +286,10 @@ impl InputArgs {
 #[derive(Debug, clap::Args)]
 #[command(after_help = SCAN_EXAMPLES)]
 struct ScanArgs {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = ScanFormat::Table, help_heading = OUTPUT)]
-    format: ScanFormat,
+    /// Output format [default: from the extension of `-o FILE` (.jsonl or .ndjson,
+    /// .json, .csv, .html or .htm), else table].
+    #[arg(long, value_enum, help_heading = OUTPUT)]
+    format: Option<ScanFormat>,
     /// Write the report here (via a temporary file renamed at the end) instead of stdout.
     #[arg(short, long, value_name = "FILE", help_heading = OUTPUT)]
     output: Option<PathBuf>,
@@ -473,13 +474,29 @@ pub(crate) enum ExplainFormat {
     Json,
 }
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum ScanFormat {
     Table,
     Jsonl,
     Json,
     Csv,
     Html,
+}
+
+impl ScanFormat {
+    /// The format a report file named `path` is written in when `--format` is not
+    /// given: `-o report.jsonl` writes JSON Lines, as the name says, not a table
+    /// that `pandas.read_json` would choke on. `None` for any other extension.
+    fn from_extension(path: &std::path::Path) -> Option<ScanFormat> {
+        let ext = path.extension()?.to_str()?.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "jsonl" | "ndjson" => ScanFormat::Jsonl,
+            "json" => ScanFormat::Json,
+            "csv" => ScanFormat::Csv,
+            "html" | "htm" => ScanFormat::Html,
+            _ => return None,
+        })
+    }
 }
 
 /// Everything a command needs, resolved.
@@ -856,7 +873,11 @@ impl ScanArgs {
             },
             paths,
             implicit_root,
-            format: match self.format {
+            format: match self
+                .format
+                .or_else(|| self.output.as_deref().and_then(ScanFormat::from_extension))
+                .unwrap_or(ScanFormat::Table)
+            {
                 ScanFormat::Table => Format::Table,
                 ScanFormat::Jsonl => Format::JsonLines,
                 ScanFormat::Json => Format::Json,
@@ -882,5 +903,20 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Args::command().debug_assert();
+    }
+
+    #[test]
+    fn report_format_follows_the_output_extension() {
+        use std::path::Path;
+        let of = |p: &str| ScanFormat::from_extension(Path::new(p));
+        assert_eq!(of("report.jsonl"), Some(ScanFormat::Jsonl));
+        assert_eq!(of("out/REPORT.NDJSON"), Some(ScanFormat::Jsonl));
+        assert_eq!(of("report.json"), Some(ScanFormat::Json));
+        assert_eq!(of("report.csv"), Some(ScanFormat::Csv));
+        assert_eq!(of("report.htm"), Some(ScanFormat::Html));
+        assert_eq!(of("report.html"), Some(ScanFormat::Html));
+        assert_eq!(of("report.txt"), None);
+        assert_eq!(of("report"), None);
+        assert_eq!(of(".jsonl"), None);
     }
 }
