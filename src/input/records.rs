@@ -452,7 +452,13 @@ fn from_value(at: Position, v: &Value, fields: &FieldOptions) -> Item {
         }
         .and_then(value_text)
     };
-    extract(at, get, fields)
+    let named = || {
+        obj.iter()
+            .filter(|(_, v)| value_text(v).is_some_and(|t| !crate::input::invisible::is_blank(&t)))
+            .map(|(k, _)| k.as_str())
+            .collect()
+    };
+    extract(at, get, named, fields)
 }
 
 /// Text of a JSON value: strings as they are, numbers and booleans printed,
@@ -470,8 +476,19 @@ fn value_text(v: &Value) -> Option<String> {
     }
 }
 
-/// Builds a posting from a field getter, the same way for JSON and CSV.
-fn extract(at: Position, get: impl Fn(&str) -> Option<String>, fields: &FieldOptions) -> Item {
+/// The most field names [`extract`]'s error lists.
+const NAMES_SHOWN: usize = 12;
+
+/// Builds a posting from a field getter, the same way for JSON and CSV. `named`
+/// lists the record's fields that hold text, for the error of a record that has
+/// none where it was looked for: a `--text-field` typo then shows the names to
+/// choose from.
+fn extract<'a>(
+    at: Position,
+    get: impl Fn(&str) -> Option<String>,
+    named: impl FnOnce() -> Vec<&'a str>,
+    fields: &FieldOptions,
+) -> Item {
     let id = match &fields.id_field {
         Some(f) => get(f),
         None => DEFAULT_ID_FIELDS.iter().find_map(|f| get(f)),
@@ -491,8 +508,19 @@ fn extract(at: Position, get: impl Fn(&str) -> Option<String>, fields: &FieldOpt
     };
     parts.retain(|p| !crate::input::invisible::is_blank(p));
     if parts.is_empty() {
+        let named = named();
+        let here = match named.len() {
+            0 => "no field here has text".to_string(),
+            n => {
+                let mut list = named[..n.min(NAMES_SHOWN)].join(", ");
+                if n > NAMES_SHOWN {
+                    list.push_str(&format!(" and {} more", n - NAMES_SHOWN));
+                }
+                format!("fields with text here: {list}")
+            }
+        };
         let message = format!(
-            "line {}: record has no text in any of the fields {} (choose with --text-field)",
+            "line {}: record has no text in any of the fields {} (choose with --text-field; {here})",
             at.line,
             looked_for.join(", ")
         );
@@ -568,7 +596,15 @@ fn read_csv(
                 let s = String::from_utf8_lossy(rows.field(column(name)?)).into_owned();
                 (!crate::input::invisible::is_blank(&s)).then_some(s)
             };
-            extract(at, get, fields)
+            let named = || {
+                let has_text =
+                    |i| !crate::input::invisible::is_blank(&String::from_utf8_lossy(rows.field(i)));
+                (0..header.len())
+                    .filter(|&i| has_text(i))
+                    .map(|i| header[i].as_str())
+                    .collect()
+            };
+            extract(at, get, named, fields)
         };
         index += 1;
         if !sink(item) {

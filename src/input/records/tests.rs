@@ -334,3 +334,42 @@ fn crlf_and_bom_are_tolerated() {
     );
     assert_eq!((text(&got[0]), text(&got[1])), ("a", "b"));
 }
+
+/// A record with no text where it was looked for names the fields that do have
+/// text, so a `--text-field` typo shows what to choose (JSON and CSV alike).
+#[test]
+fn no_text_error_names_the_fields_with_text() {
+    let typo = FieldOptions {
+        text_fields: vec!["descripton".into()],
+        ..FieldOptions::default()
+    };
+    let json = "{\"id\": 1, \"title\": \"IT Lead\", \"description\": \"Run it\", \"blank\": \" \", \"none\": null, \"n\": 3}";
+    let got = items(RecordFormat::JsonLines, json, &typo);
+    assert_eq!(
+        error(&got[0]),
+        "line 1: record has no text in any of the fields descripton (choose with \
+         --text-field; fields with text here: description, id, n, title)"
+    );
+    let csv = "title,descr,empty\nIT Lead,Run the ERP,\n";
+    let got = items(RecordFormat::Csv, csv, &typo);
+    assert!(
+        error(&got[0]).ends_with("(choose with --text-field; fields with text here: title, descr)"),
+        "{got:?}"
+    );
+    let got = items(RecordFormat::JsonLines, "{\"a\": null, \"b\": \"\"}", &typo);
+    assert!(
+        error(&got[0]).ends_with("; no field here has text)"),
+        "{got:?}"
+    );
+    let many: Vec<String> = (0..15).map(|i| format!("\"f{i:02}\": \"x\"")).collect();
+    let got = items(
+        RecordFormat::JsonLines,
+        &format!("{{{}}}", many.join(", ")),
+        &typo,
+    );
+    assert!(
+        error(&got[0])
+            .ends_with("f00, f01, f02, f03, f04, f05, f06, f07, f08, f09, f10, f11 and 3 more)"),
+        "{got:?}"
+    );
+}
