@@ -74,9 +74,103 @@ pub(super) fn extract(bytes: &[u8]) -> Result<PostingText<'static>, ReadError> {
             "HTML nested more than {MAX_DEPTH} elements deep: not parsed"
         )));
     }
+    let doc = Html::parse_document(&decoded.text);
+    let visible = visible_text_of(&doc);
+    let text = match job_posting(&doc) {
+        Some(posting) if words(&posting) * 3 >= words(&visible) => posting,
+        _ => visible,
+    };
     Ok(PostingText {
-        text: Cow::Owned(visible_text(&decoded.text)),
+        text: Cow::Owned(text),
         warnings: decoded.warnings,
+    })
+}
+
+fn words(text: &str) -> usize {
+    text.split_whitespace().count()
+}
+
+/// The posting a page states as schema.org `JobPosting` data in a
+/// `<script type="application/ld+json">`: its `title`, a blank line, and the text of
+/// its `description` (HTML, sometimes escaped twice). Job boards that render the
+/// posting with JavaScript (a saved page holds only an empty shell) still carry it
+/// there, without the page's chrome. `None` when there is no such object with a
+/// description, or the JSON does not parse.
+fn job_posting(doc: &Html) -> Option<String> {
+    for node in doc.tree.root().descendants() {
+        let Some(el) = node.value().as_element() else {
+            continue;
+        };
+        let is_ld = el.name() == "script"
+            && el
+                .attr("type")
+                .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json"));
+        if !is_ld {
+            continue;
+        }
+        let json: String = node
+            .children()
+            .filter_map(|c| c.value().as_text().map(|t| t.to_string()))
+            .collect();
+        let Ok(value) = serde_json::from_str::<serde_json::Value>(json.trim()) else {
+            continue;
+        };
+        if let Some(text) = find_job_posting(&value, 0) {
+            return Some(text);
+        }
+    }
+    None
+}
+
+/// How deep [`find_job_posting`] looks into `@graph`s and arrays.
+const LD_DEPTH: usize = 4;
+
+fn find_job_posting(value: &serde_json::Value, depth: usize) -> Option<String> {
+    use serde_json::Value;
+    if depth > LD_DEPTH {
+        return None;
+    }
+    match value {
+        Value::Array(items) => items.iter().find_map(|v| find_job_posting(v, depth + 1)),
+        Value::Object(obj) => {
+            let is_posting = match obj.get("@type") {
+                Some(Value::String(t)) => t == "JobPosting",
+                Some(Value::Array(ts)) => ts.iter().any(|t| t.as_str() == Some("JobPosting")),
+                _ => false,
+            };
+            if is_posting {
+                if let Some(text) = posting_text(obj) {
+                    return Some(text);
+                }
+            }
+            obj.get("@graph")
+                .and_then(|g| find_job_posting(g, depth + 1))
+        }
+        _ => None,
+    }
+}
+
+/// A `JobPosting`'s title and description as text, or `None` without a description.
+fn posting_text(obj: &serde_json::Map<String, serde_json::Value>) -> Option<String> {
+    let description = obj.get("description")?.as_str()?;
+    if is_deeper_than(description, MAX_DEPTH) {
+        return None;
+    }
+    let mut body = visible_text(description);
+    // Escaped twice (`&lt;p&gt;` in the JSON): the first pass left the tags as text.
+    if body.contains("</") || body.contains("<br") {
+        if is_deeper_than(&body, MAX_DEPTH) {
+            return None;
+        }
+        body = visible_text(&body);
+    }
+    if body.trim().is_empty() {
+        return None;
+    }
+    let title = obj.get("title").and_then(serde_json::Value::as_str);
+    Some(match title.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(title) => format!("{title}\n\n{body}"),
+        None => body,
     })
 }
 
@@ -220,7 +314,11 @@ fn find_ignore_case(haystack: &[u8], from: usize, needle: &[u8]) -> Option<usize
 
 /// The visible text of `html`, one line per block.
 fn visible_text(html: &str) -> String {
-    let doc = Html::parse_document(html);
+    visible_text_of(&Html::parse_document(html))
+}
+
+/// The visible text of a parsed document, one line per block.
+fn visible_text_of(doc: &Html) -> String {
     let mut out = TextOut::default();
     let mut skipping = 0usize; // element depth inside a dropped subtree
     let mut content = 0usize; // inside article/main: header/footer belong to the posting
@@ -427,6 +525,61 @@ mod tests {
 
     fn text(html: &str) -> String {
         extract(html.as_bytes()).unwrap().text.into_owned()
+    }
+
+    /// A page's schema.org `JobPosting` (JSON-LD) is the posting: read when the page
+    /// is a shell its script fills in, and when it is the bulk of what the page
+    /// shows; a short summary beside a long visible posting, a broken or foreign
+    /// JSON-LD block, or one with no description leave the visible text.
+    #[test]
+    fn json_ld_job_posting() {
+        let ld = |json: &str| format!("<script type=\"application/ld+json\">{json}</script>");
+        let shell = format!(
+            "<html><head><title>Jobs at Acme</title>{}</head><body><div id=root>Loading…</div></body></html>",
+            ld(r#"{"@context": "https://schema.org", "@type": "JobPosting", "title": "IT Manager",
+                 "description": "<p>Run the <b>ERP</b> &amp; the service desk.</p><ul><li>Own the budget</li></ul>",
+                 "hiringOrganization": {"@type": "Organization", "name": "Acme"}}"#)
+        );
+        assert_eq!(
+            text(&shell),
+            "IT Manager\n\nRun the ERP & the service desk.\n- Own the budget"
+        );
+        // In a @graph, @type as an array, the description escaped twice.
+        let graph = ld(
+            r#"{"@graph": [{"@type": "WebPage"}, {"@type": ["JobPosting"],
+            "description": "&lt;p&gt;Own the &lt;b&gt;network&lt;/b&gt;.&lt;/p&gt;"}]}"#,
+        );
+        assert_eq!(
+            text(&format!("<body><nav>Home</nav>{graph}</body>")),
+            "Own the network."
+        );
+        // The whole posting is on the page too, with chrome: the JSON-LD is taken.
+        let page = format!(
+            "<body><div>Cookie settings Accept all</div><h1>IT Manager</h1><p>Run the ERP and the \
+             service desk.</p>{}</body>",
+            ld(
+                r#"{"@type": "JobPosting", "title": "IT Manager", "description": "Run the ERP and the service desk."}"#
+            )
+        );
+        assert_eq!(
+            text(&page),
+            "IT Manager\n\nRun the ERP and the service desk."
+        );
+        // A summary of under a third of what the page shows: the page is read.
+        let long = "Run the ERP, the service desk and the data centre for our plants. ".repeat(4);
+        let summary = format!(
+            "<body><p>{long}</p>{}</body>",
+            ld(r#"{"@type": "JobPosting", "description": "IT lead."}"#)
+        );
+        assert_eq!(text(&summary), long.trim());
+        for other in [
+            ld(r#"{"@type": "JobPosting", "description": "<p>"#),
+            ld(r#"{"@type": "Organization", "description": "We make apps."}"#),
+            ld(r#"{"@type": "JobPosting", "title": "IT Manager", "description": "  "}"#),
+            "<script type=text/javascript>{\"@type\": \"JobPosting\", \"description\": \"x\"}</script>".into(),
+        ] {
+            assert_eq!(text(&format!("<body><p>Own the ERP.</p>{other}</body>")), "Own the ERP.", "{other}");
+        }
     }
 
     #[test]
