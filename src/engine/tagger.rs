@@ -217,10 +217,10 @@ impl Engine {
         }
     }
 
-    /// The text as tagged: HTML character references decoded
-    /// ([`input::decode_entities`]), then titles masked when asked.
+    /// The text as tagged: HTML markup and character references made text
+    /// ([`input::readable_text`]), then titles masked when asked.
     fn prepared<'a>(&self, raw: &'a str) -> std::borrow::Cow<'a, str> {
-        let text = input::decode_entities(raw);
+        let text = input::readable_text(raw);
         if !self.options.mask_titles {
             return text;
         }

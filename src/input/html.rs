@@ -86,6 +86,83 @@ pub(super) fn extract(bytes: &[u8]) -> Result<PostingText<'static>, ReadError> {
     })
 }
 
+/// Elements whose tags mark a text as HTML markup (see [`has_markup`]): those a
+/// job board's rich-text editor writes.
+const MARKUP: &[&[u8]] = &[
+    b"a",
+    b"b",
+    b"blockquote",
+    b"br",
+    b"code",
+    b"div",
+    b"em",
+    b"font",
+    b"h1",
+    b"h2",
+    b"h3",
+    b"h4",
+    b"h5",
+    b"h6",
+    b"hr",
+    b"i",
+    b"li",
+    b"ol",
+    b"p",
+    b"pre",
+    b"section",
+    b"small",
+    b"span",
+    b"strong",
+    b"sub",
+    b"sup",
+    b"table",
+    b"tbody",
+    b"td",
+    b"th",
+    b"thead",
+    b"tr",
+    b"u",
+    b"ul",
+];
+
+/// True when `text` is HTML markup rather than text that mentions a tag: it holds
+/// at least two tags of [`MARKUP`]'s elements, one of them an end tag or a `<br>`.
+/// "Experience with <div> and <span>" is text; `<p>Run the ERP</p>` is markup.
+pub(super) fn has_markup(text: &str) -> bool {
+    let b = text.as_bytes();
+    let (mut tags, mut closing) = (0usize, false);
+    for at in memchr::memchr_iter(b'<', b) {
+        let rest = &b[at + 1..];
+        let end_tag = rest.first() == Some(&b'/');
+        let name_at = &rest[usize::from(end_tag)..];
+        let len = name_at
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .count();
+        let follows = name_at.get(len).copied();
+        if len == 0 || !matches!(follows, Some(b'>' | b'/' | b' ' | b'\t' | b'\n' | b'\r')) {
+            continue;
+        }
+        let name = name_at[..len].to_ascii_lowercase();
+        if !MARKUP.contains(&name.as_slice()) {
+            continue;
+        }
+        tags += 1;
+        closing |= end_tag || name == b"br";
+        if tags >= 2 && closing {
+            return true;
+        }
+    }
+    false
+}
+
+/// The visible text of `text` when it is HTML markup ([`has_markup`]), as an
+/// `.html` file's would be (blocks become lines, entities decoded); `None` when it
+/// is not, or nests too deep to parse.
+pub(super) fn markup_text(text: &str) -> Option<String> {
+    (has_markup(text) && !is_deeper_than(text, MAX_DEPTH)).then(|| visible_text(text))
+}
+
 fn words(text: &str) -> usize {
     text.split_whitespace().count()
 }
@@ -525,6 +602,38 @@ mod tests {
 
     fn text(html: &str) -> String {
         extract(html.as_bytes()).unwrap().text.into_owned()
+    }
+
+    #[test]
+    fn markup_is_told_from_text_that_mentions_tags() {
+        let markup = [
+            "<p>Run the ERP</p>",
+            "line one<br>line two<BR/>line three",
+            "\n\n<p style=\"all:revert;\">Own it.</p>\n<ul style=\"x\">\n<li>a</li>",
+            "<div><span>IT</span></div>",
+            "intro <strong>Role</strong> body",
+        ];
+        for m in markup {
+            assert!(has_markup(m), "{m}");
+        }
+        let text = [
+            "Experience with HTML tags such as <div> and <span>.",
+            "Salary <100k, team of <5, x </y>",
+            "One <br> only",
+            "Generics: Vec<T> and Option<String>",
+            "a < b and b > c </ nothing",
+            "<custom>tags</custom> of no known element",
+            "",
+        ];
+        for t in text {
+            assert!(!has_markup(t), "{t}");
+        }
+        assert_eq!(
+            markup_text("<h3><strong>About Acme</strong></h3><p>We make apps &amp; more.</p>")
+                .as_deref(),
+            Some("About Acme\nWe make apps & more.")
+        );
+        assert_eq!(markup_text("Vec<T> & <div>"), None);
     }
 
     /// A page's schema.org `JobPosting` (JSON-LD) is the posting: read when the page

@@ -21,6 +21,27 @@ use std::path::Path;
 mod decode;
 mod entities;
 pub use entities::decode_entities;
+
+/// `raw` as it reads: HTML markup in it (a record's `description` exported from a
+/// job board's rich-text editor, `<p>...</p><ul><li>...`) made its visible text, one
+/// line per block, as an `.html` file's is, and HTML character references decoded
+/// ([`decode_entities`]), including markup escaped as references (`&lt;p&gt;`).
+/// Text with no markup only has its references decoded. Without the `html`
+/// feature, markup is left as it is.
+pub fn readable_text(raw: &str) -> Cow<'_, str> {
+    #[cfg(feature = "html")]
+    if let Some(text) = html::markup_text(raw) {
+        return Cow::Owned(text);
+    }
+    let text = decode_entities(raw);
+    #[cfg(feature = "html")]
+    if let Cow::Owned(decoded) = &text {
+        if let Some(unescaped) = html::markup_text(decoded) {
+            return Cow::Owned(unescaped);
+        }
+    }
+    text
+}
 #[cfg(feature = "docx")]
 mod docx;
 #[cfg(feature = "html")]
@@ -405,6 +426,28 @@ fn owned(text: String) -> PostingText<'static> {
 mod tests {
     use super::*;
     use std::path::PathBuf;
+
+    /// Markup in a record's text reads as its visible text, whether the tags are
+    /// real or escaped as references; text that only mentions a tag, or has only
+    /// references, keeps its lines.
+    #[cfg(feature = "html")]
+    #[test]
+    fn readable_text_of_markup_escaped_markup_and_plain_text() {
+        let plain = "About Acme\nWe make apps & more.";
+        for raw in [
+            "<h3>About Acme</h3><p>We make apps &amp; more.</p>",
+            "&lt;h3&gt;About Acme&lt;/h3&gt;&lt;p&gt;We make apps &amp;amp; more.&lt;/p&gt;",
+            "About Acme\nWe make apps &amp; more.",
+        ] {
+            assert_eq!(readable_text(raw), plain, "{raw}");
+        }
+        let mention = "Build UIs\nwith <div> and <span>, R&amp;D";
+        assert_eq!(
+            readable_text(mention),
+            "Build UIs\nwith <div> and <span>, R&D"
+        );
+        assert!(matches!(readable_text("no markup\nhere"), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn decode_table() {

@@ -122,3 +122,25 @@ def test_tag_frame_equals_scan_of_the_same_records(tmp_path):
             continue
         for key, value in flat_from_json(want, tagger.axes).items():
             assert row[key] == value or (value is None and row[key] is None), (want["id"], key)
+
+
+def test_markup_in_text_is_read_as_the_cli_reads_it(tmp_path):
+    """A description exported with its HTML tags (or escaped tags) gets the same
+    result from the package as from `roletag scan`, and the same as its plain text."""
+    plain = (
+        "IT Manager\nRun the ERP and the service desk; own the IT budget.\n"
+        "About Acme\nWe build ecommerce apps for customers."
+    )
+    markup = (
+        '<h2>IT Manager</h2><p style="x">Run the <b>ERP</b> and the service desk; '
+        "own the IT budget.</p><h3>About Acme</h3><p>We build ecommerce apps for customers.</p>"
+    )
+    escaped = markup.replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    texts = [plain, markup, escaped]
+    path = write_jsonl([{"id": str(i), "description": t} for i, t in enumerate(texts)], tmp_path / "m.jsonl")
+    cli = [without(r, "path", "record", "id") for r in scan(str(path))]
+    got = roletag.Tagger().tag_many(texts)
+    assert got == cli
+    # The markup makes no difference: the heading still opens the company section.
+    assert got[1] == got[0] and got[2] == got[0]
+    assert got[0]["label"] == "cio-like", got[0]
