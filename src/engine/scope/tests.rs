@@ -382,7 +382,7 @@ fn boilerplate_lines_reference(raw: &str) -> Vec<bool> {
     let mut in_section = false;
     raw.split('\n')
         .map(|line| {
-            let line = line.trim();
+            let line = heading_text(line.trim());
             if !line.is_empty() && is_heading(line) {
                 let lower = line.to_lowercase();
                 if is_boiler_heading(&lower) {
@@ -396,7 +396,13 @@ fn boilerplate_lines_reference(raw: &str) -> Vec<bool> {
         .collect()
 }
 
-const LINES: [&str; 16] = [
+const LINES: [&str; 22] = [
+    "## About Acme",
+    "**Benefits**",
+    "__What you'll do:__",
+    "### **Perks**:",
+    "**Run the ERP** and more",
+    "#1 priority",
     "About us",
     "About Acme Health",
     "Benefits:",
@@ -534,4 +540,34 @@ fn options_turn_scopes_off() {
     };
     apply(text, &norm, &mut hits, negation_only);
     assert_eq!(hits[0].status, Negated);
+}
+
+/// Markdown headings read as the plain lines they mark, and give the sections
+/// the plain text gives.
+#[test]
+fn markdown_marks_headings() {
+    let cases = [
+        ("## About Acme", "About Acme"),
+        ("# Benefits ##", "Benefits"),
+        ("**About Acme**", "About Acme"),
+        ("**About Acme:**", "About Acme:"),
+        ("**About Acme**:", "About Acme"),
+        ("__Perks__", "Perks"),
+        ("### **What we offer**", "What we offer"),
+        ("#1 priority is uptime", "#1 priority is uptime"),
+        ("#######  Seven", "#######  Seven"),
+        ("**Run the ERP** and the CRM", "**Run the ERP** and the CRM"),
+        ("**a** and **b**", "**a** and **b**"),
+        ("****", "****"),
+        ("About Acme", "About Acme"),
+    ];
+    for (line, want) in cases {
+        assert_eq!(heading_text(line), want, "{line}");
+    }
+    let plain =
+        "Run the ERP\nAbout Acme\nWe ship apps\nOur values\nGrit\nWhat you'll do\nOwn the CRM";
+    let marked = "Run the ERP\n## About Acme\nWe ship apps\n**Our values**\nGrit\n### What you'll do\nOwn the CRM";
+    let want = [false, true, true, true, true, false, false];
+    assert_eq!(boilerplate_lines(plain), want);
+    assert_eq!(boilerplate_lines(marked), want);
 }
