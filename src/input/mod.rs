@@ -21,14 +21,26 @@ use std::path::Path;
 mod decode;
 mod entities;
 pub use entities::decode_entities;
+mod markdown;
+pub use markdown::unescape_markdown;
 
 /// `raw` as it reads: HTML markup in it (a record's `description` exported from a
 /// job board's rich-text editor, `<p>...</p><ul><li>...`) made its visible text, one
 /// line per block, as an `.html` file's is, and HTML character references decoded
-/// ([`decode_entities`]), including markup escaped as references (`&lt;p&gt;`).
-/// Text with no markup only has its references decoded. Without the `html`
-/// feature, markup is left as it is.
+/// ([`decode_entities`]), including markup escaped as references (`&lt;p&gt;`);
+/// then Markdown's backslash escapes undone ([`unescape_markdown`]). Text with no
+/// markup only has its references and escapes undone. Without the `html` feature,
+/// markup is left as it is.
 pub fn readable_text(raw: &str) -> Cow<'_, str> {
+    let text = html_as_text(raw);
+    match unescape_markdown(&text) {
+        Cow::Borrowed(_) => text,
+        Cow::Owned(unescaped) => Cow::Owned(unescaped),
+    }
+}
+
+/// [`readable_text`]'s first step: markup made text and references decoded.
+fn html_as_text(raw: &str) -> Cow<'_, str> {
     #[cfg(feature = "html")]
     if let Some(text) = html::markup_text(raw) {
         return Cow::Owned(text);
@@ -447,6 +459,10 @@ mod tests {
             "Build UIs\nwith <div> and <span>, R&D"
         );
         assert!(matches!(readable_text("no markup\nhere"), Cow::Borrowed(_)));
+        assert_eq!(
+            readable_text("<p>customer\\-facing &amp; P\\&amp;L</p><br>"),
+            "customer-facing & P&L"
+        );
     }
 
     #[test]
