@@ -57,10 +57,49 @@ fn first_line_title_end(text: &str) -> usize {
     let line = trimmed[..end].trim();
     let words = line.split_whitespace().count();
     let sentence = line.ends_with('.') || line.ends_with('!') || line.ends_with('?');
-    if words == 0 || words > TITLE_LINE_WORDS || sentence || end == trimmed.len() {
+    if words == 0
+        || words > TITLE_LINE_WORDS
+        || sentence
+        || end == trimmed.len()
+        || is_section_heading(line)
+    {
         return 0;
     }
     lead + end
+}
+
+/// Whole first lines that head a section, not a role: a description that opens
+/// with its company section ("ABOUT RAMP", "## About Acme", "Overview") keeps the
+/// heading, which the scope needs to know the section for company copy.
+const SECTION_LINES: &[&str] = &[
+    "overview",
+    "company overview",
+    "company description",
+    "job description",
+    "description",
+    "summary",
+    "job summary",
+    "position summary",
+    "who we are",
+    "benefits",
+    "responsibilities",
+    "the role",
+    "the opportunity",
+    "role overview",
+    "introduction",
+];
+
+/// True for a line that heads a section: one of [`SECTION_LINES`], or any line
+/// starting with the word "about" (no job title does), Markdown marks and a final
+/// colon aside.
+fn is_section_heading(line: &str) -> bool {
+    let h = line
+        .trim_matches(|c: char| matches!(c, '#' | '*' | '_' | ':') || c.is_whitespace())
+        .to_lowercase();
+    let about = h
+        .strip_prefix("about")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(|c: char| !c.is_alphanumeric()));
+    about || SECTION_LINES.contains(&h.as_str())
 }
 
 #[cfg(test)]
@@ -111,6 +150,26 @@ mod tests {
                 "We build apps for farmers.\nJoin us.",
             ),
             ("single_line_kept", "Run the ERP", "Run the ERP"),
+            (
+                "company_heading_kept",
+                "ABOUT RAMP\n\nWe build finance software. Our CTO hires.",
+                "ABOUT RAMP\n\nWe build finance software. Our [role] hires.",
+            ),
+            (
+                "markdown_heading_kept",
+                "## About the Role:\nLead the service desk.",
+                "## About the Role:\nLead the service desk.",
+            ),
+            (
+                "section_kept",
+                "Overview\nRun the ERP.",
+                "Overview\nRun the ERP.",
+            ),
+            (
+                "about_in_a_title_word_masked",
+                "Aboutique Store IT Lead\nRun the ERP.",
+                "[role]\nRun the ERP.",
+            ),
             (
                 "word_inside_not_masked",
                 "Costco sells to actors and directors of photography.",
