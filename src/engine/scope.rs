@@ -24,6 +24,7 @@ pub use crate::engine::formulas::formula_markers;
 use crate::engine::matcher::Hit;
 pub use crate::engine::matcher::Status;
 use crate::engine::normalize::NormText;
+use crate::input::heading_text;
 
 /// How many words before a hit a negation cue reaches.
 pub const NEGATION_WINDOW: usize = 4;
@@ -334,31 +335,6 @@ fn boilerplate_lines_into(raw: &str, flags: &mut Vec<bool>, lower: &mut String) 
         }
         flags.push(in_section);
     }
-}
-
-/// A trimmed line without the Markdown that marks it a heading: `## About Acme`,
-/// `**About Acme**`, `__Benefits:__` and `### **Perks**` read as the lines `About
-/// Acme`, `Benefits:` and `Perks`, so that a posting exported from Markdown has the
-/// sections its plain text has (`**About` would otherwise read as a bullet). Any
-/// other line is returned as it is: `#1 priority`, `**Bold** and more`.
-fn heading_text(line: &str) -> &str {
-    let mut text = line;
-    let hashes = text.bytes().take_while(|&b| b == b'#').count();
-    if (1..=6).contains(&hashes) && text[hashes..].starts_with([' ', '\t']) {
-        text = text[hashes..].trim().trim_end_matches('#').trim_end();
-    }
-    for wrap in ["**", "__"] {
-        let Some(inner) = text.strip_prefix(wrap) else {
-            continue;
-        };
-        let inner = inner.strip_suffix(':').unwrap_or(inner);
-        if let Some(inner) = inner.strip_suffix(wrap) {
-            if !inner.contains(wrap) && !inner.trim().is_empty() {
-                text = inner.trim();
-            }
-        }
-    }
-    text
 }
 
 /// `raw.split('\n')`, with `memchr` finding the line ends: `str::split` checks

@@ -2,8 +2,9 @@
 //! posting as Markdown export `customer\-facing`, `P\&L` and `\*\*`, and the
 //! backslash would otherwise part `customer` from `facing` for the matcher. A
 //! backslash before ASCII punctuation (CommonMark's escapable characters) is
-//! dropped; any other backslash (`C:\Users`) stays. No other Markdown is read
-//! here (headings are the scope's: `engine::scope`).
+//! dropped; any other backslash (`C:\Users`) stays. And the marks that make a
+//! line a heading (`## About Acme`, `**Benefits**`), for the scope's sections and
+//! the title mask.
 
 use std::borrow::Cow;
 
@@ -33,6 +34,33 @@ pub fn unescape_markdown(text: &str) -> Cow<'_, str> {
         }
         at = end;
     }
+}
+
+/// A trimmed line without the Markdown that marks it a heading: `## About Acme`,
+/// `**About Acme**`, `__Benefits:__` and `### **Perks**` read as the lines `About
+/// Acme`, `Benefits:` and `Perks`, so that a posting exported from Markdown has the
+/// sections its plain text has (`**About` would otherwise read as a bullet). Any
+/// other line is returned as it is: `#1 priority`, `**Bold** and more`. The
+/// scope reads section headings through it, and the title mask keeps them.
+pub fn heading_text(line: &str) -> &str {
+    let mut text = line;
+    let hashes = text.bytes().take_while(|&b| b == b'#').count();
+    if (1..=6).contains(&hashes) && text[hashes..].starts_with([' ', '\t']) {
+        text = text[hashes..].trim().trim_end_matches('#').trim_end();
+    }
+    // Bold (or bold italic, `***`, or doubled, `****`) around the whole line.
+    for (mark, wrap) in [('*', "**"), ('_', "__")] {
+        let body = text.strip_suffix(':').unwrap_or(text);
+        let lead = body.len() - body.trim_start_matches(mark).len();
+        let trail = body.len() - body.trim_end_matches(mark).len();
+        if lead >= 2 && lead == trail && lead + trail < body.len() {
+            let inner = &body[lead..body.len() - trail];
+            if !inner.contains(wrap) && !inner.trim().is_empty() {
+                text = inner.trim();
+            }
+        }
+    }
+    text
 }
 
 #[cfg(test)]

@@ -13,6 +13,8 @@ use std::sync::OnceLock;
 
 use regex::Regex;
 
+use super::markdown::heading_text;
+
 /// What a masked title becomes.
 pub const MASK: &str = "[role]";
 
@@ -90,11 +92,11 @@ const SECTION_LINES: &[&str] = &[
 ];
 
 /// True for a line that heads a section: one of [`SECTION_LINES`], or any line
-/// starting with the word "about" (no job title does), Markdown marks and a final
-/// colon aside.
+/// starting with the word "about" (no job title does), Markdown heading marks
+/// ([`heading_text`]) and a final colon aside.
 fn is_section_heading(line: &str) -> bool {
-    let h = line
-        .trim_matches(|c: char| matches!(c, '#' | '*' | '_' | ':') || c.is_whitespace())
+    let h = heading_text(line)
+        .trim_end_matches(|c: char| c == ':' || c.is_whitespace())
         .to_lowercase();
     let about = h
         .strip_prefix("about")

@@ -22,7 +22,7 @@ mod decode;
 mod entities;
 pub use entities::decode_entities;
 mod markdown;
-pub use markdown::unescape_markdown;
+pub use markdown::{heading_text, unescape_markdown};
 
 /// `raw` as it reads: HTML markup in it (a record's `description` exported from a
 /// job board's rich-text editor, `<p>...</p><ul><li>...`) made its visible text, one

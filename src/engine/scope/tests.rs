@@ -559,6 +559,9 @@ fn markdown_marks_headings() {
         ("**Run the ERP** and the CRM", "**Run the ERP** and the CRM"),
         ("**a** and **b**", "**a** and **b**"),
         ("****", "****"),
+        ("****About NCR****", "About NCR"),
+        ("***Perks***:", "Perks"),
+        ("**Bold*", "**Bold*"),
         ("About Acme", "About Acme"),
     ];
     for (line, want) in cases {
